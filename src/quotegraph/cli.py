@@ -1,0 +1,348 @@
+"""The `quotegraph` command: a thin layer that parses arguments, calls the library and prints.
+
+Data goes to stdout, progress and errors to stderr. Exit codes: 0 all well, 1 some input failed
+(the rest was still processed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from quotegraph import __version__, goldjson
+from quotegraph.errors import QuotegraphError, ReadError
+from quotegraph.model import QUOTE_KINDS, Analysis, Document
+
+DEFAULT_DB = "quotegraph.db"
+_KIND_COLOURS = {"speech": "cyan", "block": "green", "term": "yellow", "title": "magenta"}
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _fail(message: str) -> None:
+    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+
+
+class Batch:
+    """Reads and analyses files one by one; a bad file is reported and the batch goes on."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = paths
+        self.failed: list[tuple[str, str]] = []
+        self.done = 0
+
+    def documents(self) -> Iterator[Document]:
+        from quotegraph.read import iter_paths, read_file
+
+        files = list(iter_paths(self.paths))
+        for n, path in enumerate(files, 1):
+            try:
+                doc = read_file(path)
+            except ReadError as exc:
+                self.failed.append((str(path), str(exc)))
+                _fail(str(exc))
+                continue
+            _progress(f"[{n}/{len(files)}] {path}")
+            yield doc
+
+    def analyse(self, doc: Document) -> Analysis | None:
+        from quotegraph.analyse import analyse
+
+        try:
+            analysis = analyse(doc)
+        except QuotegraphError:
+            raise
+        except Exception as exc:  # one document's bug must not stop the batch
+            self.failed.append((doc.source_path or doc.name, f"analysis failed: {exc!r}"))
+            _fail(f"{doc.source_path or doc.name}: analysis failed: {exc!r}")
+            return None
+        self.done += 1
+        return analysis
+
+    def summary(self, what: str) -> int:
+        line = f"{self.done} {what}, {len(self.failed)} failed"
+        _progress(line)
+        for path, reason in self.failed:
+            _progress(f"  failed: {reason if reason.startswith('[') else path + ': ' + reason}")
+        return 1 if self.failed else 0
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="quotegraph")
+def cli() -> None:
+    """Who said what, when, quoting whom — and was it quoted faithfully?"""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for one JSON file per document.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True,
+    help="json: files in --out; jsonl: one line per document on stdout.",
+)
+def extract(paths: Sequence[str], out_dir: str | None, fmt: str) -> None:
+    """Extract quotations from PATHS (files or folders) in the gold format, without storing them."""
+    if fmt == "json" and not out_dir:
+        raise click.UsageError("give --out DIR, or --format jsonl to write to stdout")
+    if out_dir:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    batch = Batch(paths)
+    for doc in batch.documents():
+        analysis = batch.analyse(doc)
+        if analysis is None:
+            continue
+        data = goldjson.to_json(analysis)
+        if fmt == "jsonl":
+            click.echo(json.dumps(data, ensure_ascii=False))
+        else:
+            target = Path(out_dir or ".") / f"{doc.stem}.json"
+            target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    sys.exit(batch.summary("documents extracted"))
+
+
+def _open_store(db: str) -> Any:
+    from quotegraph.store import SQLiteStore
+
+    return SQLiteStore(db)
+
+
+_db_option = click.option(
+    "--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False), help="SQLite store file."
+)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_db_option
+def ingest(paths: Sequence[str], db: str) -> None:
+    """Read, analyse and store PATHS; unchanged files are skipped, changed ones become new versions."""
+    batch = Batch(paths)
+    statuses: Counter[str] = Counter()
+    with _open_store(db) as store:
+        for doc in batch.documents():
+            if store.has_version(doc.content_hash):
+                statuses["unchanged"] += 1
+                batch.done += 1
+                continue
+            analysis = batch.analyse(doc)
+            if analysis is None:
+                continue
+            result = store.ingest(doc, analysis)
+            statuses[result.status] += 1
+        _print_overview(store)
+    _progress(", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "nothing ingested")
+    sys.exit(batch.summary(f"documents in {db}"))
+
+
+def _print_overview(store: Any) -> None:
+    docs = store.documents()
+    quotes = store.quotes()
+    kinds = Counter(q.kind for q in quotes)
+    click.echo(f"{len(docs)} documents, {len(quotes)} quotations ({_kinds_line(kinds)})")
+    for d in docs:
+        title = d.title or d.name
+        click.echo(f"  {d.id[:10]}  {d.quote_count:4} quotations  {title[:70]}")
+    top = store.speakers()[:10]
+    if top:
+        click.echo("most quoted:")
+        for s in top:
+            click.echo(f"  {s.quote_count:4}  {s.speaker}")
+
+
+def _kinds_line(kinds: Counter[str]) -> str:
+    return ", ".join(f"{kinds[k]} {k}" for k in QUOTE_KINDS if kinds[k])
+
+
+def _rows_out(rows: Iterable[Any], fmt: str, columns: Sequence[str], widths: dict[str, int]) -> None:
+    dicts = [r if isinstance(r, dict) else dataclasses.asdict(r) for r in rows]
+    if fmt == "json":
+        click.echo(json.dumps(dicts, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for d in dicts:
+            writer.writerow({k: _cell(d.get(k)) for k in columns})
+        click.echo(buf.getvalue(), nl=False)
+        return
+    click.echo("  ".join(c.ljust(widths.get(c, 12)) for c in columns).rstrip())
+    for d in dicts:
+        cells = []
+        for c in columns:
+            value = _cell(d.get(c)).replace("\n", " ")
+            w = widths.get(c, 12)
+            cells.append((value[: w - 1] + "…" if len(value) > w else value).ljust(w))
+        click.echo("  ".join(cells).rstrip())
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dict):
+        return ", ".join(f"{k}:{n}" for k, n in v.items())
+    if isinstance(v, (list, tuple)):
+        return "; ".join(str(x) for x in v)
+    return str(v)
+
+
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+
+
+@cli.command()
+@click.option("--speaker", help="Speaker name, or part of it (case and accents ignored).")
+@click.option("--work", help="Cited work, or part of its title.")
+@click.option("--search", help="Full-text search in the quoted words.")
+@click.option("--kind", type=click.Choice(list(QUOTE_KINDS)))
+@click.option("--document", help="Only this document (id, name or path).")
+@click.option("--limit", type=int)
+@_format_option
+@_db_option
+def quotes(
+    speaker: str | None, work: str | None, search: str | None, kind: str | None, document: str | None,
+    limit: int | None, fmt: str, db: str,
+) -> None:
+    """List stored quotations."""
+    with _open_store(db) as store:
+        rows = store.quotes(speaker=speaker, work=work, search=search, kind=kind, document=document, limit=limit)
+    _rows_out(
+        rows, fmt,
+        ["document_name", "quote_id", "kind", "speaker", "work", "page", "text"] if fmt == "table" else
+        ["document_id", "document_name", "quote_id", "start", "end", "kind", "speaker", "cue", "work", "page",
+         "edition", "parent", "text"],
+        {"document_name": 26, "quote_id": 5, "kind": 6, "speaker": 22, "work": 24, "page": 6, "text": 60},
+    )
+
+
+@cli.command()
+@_format_option
+@_db_option
+def speakers(fmt: str, db: str) -> None:
+    """Speakers with their numbers of quotations and documents."""
+    with _open_store(db) as store:
+        rows = store.speakers()
+    _rows_out(rows, fmt, ["speaker", "quote_count", "document_count", "kinds"],
+              {"speaker": 30, "quote_count": 11, "document_count": 14, "kinds": 30})
+
+
+@cli.command()
+@_format_option
+@_db_option
+def documents(fmt: str, db: str) -> None:
+    """Stored documents (current versions), with their ids."""
+    with _open_store(db) as store:
+        rows = store.documents()
+    _rows_out(rows, fmt, ["id", "name", "title", "authors", "published", "version", "quote_count"],
+              {"id": 16, "name": 26, "title": 40, "authors": 18, "published": 10, "version": 7, "quote_count": 11})
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--version", "version", type=int, help="An earlier version of the document.")
+@_db_option
+def show(ref: str, version: int | None, db: str) -> None:
+    """Print a document with its quotations marked, then a list of them."""
+    with _open_store(db) as store:
+        stored = store.get_document(ref, version=version)
+    click.echo(render_marked(stored.document, stored.analysis, colour=sys.stdout.isatty()))
+
+
+def render_marked(doc: Document, analysis: Analysis, colour: bool) -> str:
+    """The text with ⟦q3 … q3⟧ around each quotation (coloured by kind), boilerplate dimmed."""
+    text = doc.text
+    events: list[tuple[int, int, str]] = []  # (offset, order, marker): closers before openers
+    for q in analysis.quotes:
+        label = f"⟦{q.id}"
+        events.append((q.start, 1, _style(label, q.kind, colour)))
+        events.append((q.end, 0, _style(f"{q.id}⟧", q.kind, colour)))
+    for b in doc.metadata.boilerplate:
+        if colour:
+            events.append((b.start, 2, "\x1b[2m"))
+            events.append((b.end, -1, "\x1b[22m"))
+    events.sort(key=lambda e: (e[0], e[1]))
+    out: list[str] = []
+    pos = 0
+    for offset, _, marker in events:
+        out.append(text[pos:offset])
+        out.append(marker)
+        pos = offset
+    out.append(text[pos:])
+    lines = ["".join(out), "", f"— {len(analysis.quotes)} quotations —"]
+    for q in analysis.quotes:
+        src = ""
+        if q.source and q.source.work:
+            src = f"  [{q.source.work}{', p. ' + q.source.page if q.source.page else ''}]"
+        who = q.speaker or "—"
+        nested = f" in {q.parent}" if q.parent else ""
+        lines.append(f"{_style(q.id, q.kind, colour)} {q.kind}{nested}: {who}"
+                     f"{' (' + q.cue + ')' if q.cue else ''}{src}")
+    return "\n".join(lines)
+
+
+def _style(s: str, kind: str, colour: bool) -> str:
+    return click.style(s, fg=_KIND_COLOURS.get(kind), bold=True) if colour else s
+
+
+@cli.command()
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--corpus", "corpus_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--system", "system_dir", type=click.Path(exists=True, file_okay=False),
+              help="Score these JSON files instead of analysing the corpus now.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--missed", is_flag=True, help="List the gold quotations not found.")
+def evaluate(gold_dir: str, corpus_dir: str, system_dir: str | None, as_json: bool, missed: bool) -> None:
+    """Score quotegraph (or --system files) against gold annotations, as shared/eval/score.py does."""
+    from quotegraph.evaluate import format_report, score
+
+    gold = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))}
+    if not gold:
+        raise click.UsageError(f"no gold files (*.json) in {gold_dir}")
+    texts: dict[str, str] = {}
+    system: dict[str, Any] = {}
+    failed = 0
+    for stem, g in gold.items():
+        path = Path(corpus_dir) / g["document"]
+        if not path.exists():
+            continue
+        texts[stem] = path.read_text(encoding="utf-8")
+        if system_dir:
+            sf = Path(system_dir) / f"{stem}.json"
+            if sf.exists():
+                system[stem] = json.loads(sf.read_text(encoding="utf-8"))
+            continue
+        from quotegraph.analyse import analyse
+        from quotegraph.read import read_file
+
+        try:
+            system[stem] = goldjson.to_json(analyse(read_file(path)))
+        except ReadError as exc:
+            _fail(str(exc))
+            failed += 1
+    report = score(gold, system, texts)
+    click.echo(json.dumps(report.figures, indent=2) if as_json else format_report(report, missed))
+    sys.exit(1 if failed else 0)
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except QuotegraphError as exc:
+        _fail(str(exc))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Persistence for documents and analyses. Callers use ``open_store`` and the ``Store`` Protocol."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quotegraph.store.base import (
+    DocumentRow,
+    IngestResult,
+    IngestStatus,
+    QuoteRow,
+    SearchHit,
+    SpeakerRow,
+    Store,
+    StoredDocument,
+)
+from quotegraph.store.sqlite import SQLiteStore
+
+
+def open_store(location: str | Path) -> Store:
+    """Open (or create) the store at ``location``; today a SQLite file path, later also a DB URL."""
+    return SQLiteStore(location)
+
+
+__all__ = [
+    "DocumentRow",
+    "IngestResult",
+    "IngestStatus",
+    "QuoteRow",
+    "SQLiteStore",
+    "SearchHit",
+    "SpeakerRow",
+    "Store",
+    "StoredDocument",
+    "open_store",
+]

@@ -1,0 +1,156 @@
+"""The store interface: everything the CLI and the web UI may ask of a store, and nothing SQL.
+
+Keeping callers on this Protocol (and the plain row dataclasses below) is what lets PostgreSQL
+replace SQLite later without touching them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Literal, Protocol, Self
+
+from quotegraph.model import Analysis, Document
+
+IngestStatus = Literal["added", "unchanged", "new-version"]
+HitKind = Literal["document", "quote"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What ``ingest`` did, so a batch can report added / unchanged / new-version counts."""
+
+    status: IngestStatus
+    document_id: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """One line of a document listing: the current version of a document."""
+
+    id: str
+    name: str
+    source_path: str | None
+    title: str | None
+    authors: tuple[str, ...]
+    publication: str | None
+    published: str | None
+    version: int
+    quote_count: int
+    ingested_at: str  # ISO 8601, UTC
+    content_hash: str = ""
+    format: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document version exactly as ingested: ``document`` and ``analysis`` round-trip losslessly."""
+
+    document: Document
+    analysis: Analysis
+    version: int
+    current: bool
+    ingested_at: str
+    versions: int  # how many versions its lineage has; ``get_document(ref, version=n)`` for others
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    """A quotation with just enough document context to print it or link to it."""
+
+    document_id: str
+    document_name: str
+    quote_id: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: str | None
+    cue: str | None
+    work: str | None
+    page: str | None
+    edition: str | None
+    parent: str | None
+
+    @property
+    def permalink(self) -> str:
+        """Stable reference to the quotation: it survives re-ingest of the same content."""
+        return f"{self.document_id}#{self.quote_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRow:
+    speaker: str
+    quote_count: int
+    document_count: int
+    kinds: dict[str, int] = field(default_factory=dict)  # kind → number of quotations
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A full-text match in a document's text/title (``kind="document"``) or in a quotation."""
+
+    kind: HitKind
+    document_id: str
+    document_name: str
+    title: str | None
+    quote_id: str | None  # None for document hits
+    speaker: str | None
+    start: int | None  # quotation offsets; None for document hits
+    end: int | None
+    snippet: str  # matched terms wrapped in the ``highlight`` marks
+    score: float  # higher is better (negated BM25)
+
+
+class Store(Protocol):
+    """Persistence for documents and their analyses; see ``SQLiteStore`` for the semantics."""
+
+    def ingest(self, document: Document, analysis: Analysis) -> IngestResult:
+        """Store one document atomically; idempotent by content hash."""
+        ...
+
+    def has_version(self, content_hash: str) -> bool:
+        """True if these exact bytes are stored already, so the caller can skip analysing them."""
+        ...
+
+    def documents(self) -> list[DocumentRow]:
+        """The current version of every document, sorted by name."""
+        ...
+
+    def get_document(self, ref: str, version: int | None = None) -> StoredDocument:
+        """Resolve an id, id prefix (≥ 6), name, stem or source path; raise DocumentNotFound."""
+        ...
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        work: str | None = None,
+        search: str | None = None,
+        kind: str | None = None,
+        document: str | None = None,
+        limit: int | None = None,
+    ) -> list[QuoteRow]:
+        """Quotations of current versions, filtered; ``search`` is full-text, never a syntax error."""
+        ...
+
+    def speakers(self) -> list[SpeakerRow]:
+        """Speakers of current versions by number of quotations, then name."""
+        ...
+
+    def search_text(
+        self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")
+    ) -> list[SearchHit]:
+        """Full-text search over document texts and quotations, best match first."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...

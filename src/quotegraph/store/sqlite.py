@@ -1,0 +1,732 @@
+"""The embedded store: one SQLite file with FTS5, WAL, and one transaction per document.
+
+Why these choices: WAL lets the web UI read while a batch ingests; one ``BEGIN IMMEDIATE`` per
+document means a killed ingest leaves every document either wholly present or absent, so
+re-running the batch simply completes it; FTS5 gives BM25-ranked search without another service.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, cast
+
+from quotegraph.errors import DocumentNotFound, StoreError, StoreSchemaMismatch
+from quotegraph.model import (
+    QUOTE_KINDS,
+    Analysis,
+    DateRef,
+    Document,
+    DocumentFormat,
+    Entity,
+    EntityType,
+    Metadata,
+    Quote,
+    QuoteKind,
+    Source,
+    Span,
+)
+from quotegraph.store.base import (
+    DocumentRow,
+    IngestResult,
+    IngestStatus,
+    QuoteRow,
+    SearchHit,
+    SpeakerRow,
+    Store,
+    StoredDocument,
+)
+
+SCHEMA_VERSION = 1  # PRAGMA user_version; bump together with schema.sql
+APPLICATION_ID = 0x51475354  # "QGST": PRAGMA application_id, tells our files from other SQLite files
+MIN_PREFIX = 6  # shortest id prefix accepted as a document reference
+_HINT = "run `quotegraph documents` to list ids and names"
+
+# Test hook: called inside the ingest transaction after the document row is written and before its
+# quotations, so a test can kill the process at the worst moment. Never set in production.
+_after_document_row: Callable[[Document], None] | None = None
+
+
+def fold(value: str) -> str:
+    """Case-, accent- and spacing-insensitive form used for speaker and work filters."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+_FTS_PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
+
+
+def fts_query(user_text: str) -> str | None:
+    """Turn user-typed text into an FTS5 query that cannot be a syntax error.
+
+    Every word becomes an FTS5 string token (so ``AND``, ``-``, ``(``, ``:`` are plain text), text in
+    double quotes stays a phrase, and a trailing ``*`` on a word asks for a prefix match. All terms
+    must match. Returns None when nothing searchable is left, which callers treat as "no hits".
+    """
+    text = user_text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+    terms: list[str] = []
+    for match in _FTS_PIECE.finditer(text):
+        phrase, word = match.group(1), match.group(2)
+        prefix = False
+        if word is not None:
+            stripped = word.rstrip("*")
+            prefix = stripped != word
+            phrase = stripped
+        if phrase is None or not any(ch.isalnum() for ch in phrase):
+            continue
+        term = '"' + phrase.replace('"', '""') + '"'
+        terms.append(term + " *" if prefix else term)
+    return " ".join(terms) if terms else None
+
+
+def _lineage_key(document: Document) -> str:
+    """What makes two contents versions of one document: its source path, else its name."""
+    if document.source_path:
+        return "path:" + _normalise_path(document.source_path)
+    return "name:" + document.name
+
+
+def _normalise_path(path: str) -> str:
+    if "://" in path:
+        return path
+    return os.path.normpath(os.path.abspath(path))
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, Span):
+        return {"start": value.start, "end": value.end}
+    if isinstance(value, tuple | list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"start", "end"}:
+        return Span(value["start"], value["end"])
+    if isinstance(value, list):
+        return tuple(_from_json(v) for v in value)
+    return value
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(_to_json(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _metadata_json(metadata: Metadata) -> str:
+    return _dump({f.name: getattr(metadata, f.name) for f in fields(Metadata)})
+
+
+def _metadata_from_json(raw: str) -> Metadata:
+    data = json.loads(raw)
+    known = {f.name for f in fields(Metadata)}
+    return Metadata(**{k: _from_json(v) for k, v in data.items() if k in known})
+
+
+def _spans_json(spans: Sequence[Span]) -> str:
+    return json.dumps([[s.start, s.end] for s in spans])
+
+
+def _spans_from_json(raw: str) -> tuple[Span, ...]:
+    return tuple(Span(s, e) for s, e in json.loads(raw))
+
+
+def _span(start: int | None, end: int | None) -> Span | None:
+    return None if start is None or end is None else Span(start, end)
+
+
+def _read_schema() -> str:
+    return resources.files("quotegraph.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a script into statements (triggers included), so it can run inside our transaction."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer
+
+
+_QUOTE_ROW_COLUMNS = (
+    "d.id, d.name, q.id, q.span_start, q.span_end, q.text, q.kind, q.speaker, q.cue, "
+    "q.work, q.page, q.edition, q.parent"
+)
+
+
+class SQLiteStore(Store):
+    """The default store: a single SQLite file (``:memory:`` works too, for tests).
+
+    Opening checks that the file is a quotegraph store of this schema version and creates the schema
+    in an empty file. One instance is one connection: use one per thread.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        try:
+            # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+            self._db: sqlite3.Connection | None = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot open the store {self.path}: {exc}; check that the path names a file in an "
+                "existing, writable folder"
+            ) from exc
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        db = self._conn
+        try:
+            app_id, user_version = self._header()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a quotegraph store ({exc}); give the path of a store, or a new "
+                "file name to create one"
+            ) from exc
+        if (app_id, user_version) == (0, 0):
+            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                self._not_ours()
+            self._create()
+        else:
+            self._check(app_id, user_version)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: consistent after a crash
+            db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot configure the store {self.path}: {exc}") from exc
+
+    def _header(self) -> tuple[int, int]:
+        db = self._conn
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        user_version = db.execute("PRAGMA user_version").fetchone()[0]
+        return int(app_id), int(user_version)
+
+    def _not_ours(self) -> None:
+        raise StoreSchemaMismatch(
+            f"{self.path} is an SQLite database but not a quotegraph store; give another path (a new "
+            "file name creates a store)"
+        )
+
+    def _check(self, app_id: int, user_version: int) -> None:
+        if app_id != APPLICATION_ID:
+            self._not_ours()
+        if user_version > SCHEMA_VERSION:
+            raise StoreSchemaMismatch(
+                f"{self.path} was written by a newer quotegraph (store schema {user_version}; this "
+                f"version reads schema {SCHEMA_VERSION}): upgrade quotegraph, or use another store file"
+            )
+        if user_version < SCHEMA_VERSION:
+            raise StoreSchemaMismatch(
+                f"{self.path} uses store schema {user_version} of an older quotegraph; this version "
+                f"needs schema {SCHEMA_VERSION}: ingest your files again into a new store file"
+            )
+
+    def _create(self) -> None:
+        db = self._conn
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process may have created the schema while we waited for the lock.
+                app_id, user_version = self._header()
+                if (app_id, user_version) != (0, 0):
+                    db.execute("ROLLBACK")
+                    self._check(app_id, user_version)
+                    return
+                for statement in _statements(_read_schema()):
+                    db.execute(statement)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot create a store in {self.path}: {exc}") from exc
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StoreError("the store is closed; open it again")
+        return self._db
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[sqlite3.Connection]:
+        """Turn SQLite failures (locked, disk full, corrupt) into a StoreError that says what failed."""
+        try:
+            yield self._conn
+        except sqlite3.Error as exc:
+            raise StoreError(f"{action} in {self.path} failed: {exc}") from exc
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def ingest(self, document: Document, analysis: Analysis) -> IngestResult:
+        """Store a document and its analysis in one transaction.
+
+        Same content hash as something stored → "unchanged" (nothing written, whatever the name).
+        Same source path (or name, without a path) with new content → "new-version": the old
+        version is kept but stops being current. Otherwise → "added".
+        """
+        doc_row = self._document_values(document, analysis)
+        quote_rows = [self._quote_values(i, q) for i, q in enumerate(analysis.quotes)]
+        date_rows = [(i, d.start, d.end, d.text, d.value, int(d.typo)) for i, d in enumerate(analysis.dates)]
+        entity_rows = [
+            (i, e.canonical, fold(e.canonical), e.type, _dump(list(e.mentions)), _spans_json(e.spans))
+            for i, e in enumerate(analysis.entities)
+        ]
+        key = _lineage_key(document)
+        with self._guard(f"ingesting {document.name}") as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = self._ingest_locked(db, document, key, doc_row, quote_rows, date_rows, entity_rows)
+            except BaseException as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.IntegrityError | UnicodeEncodeError):
+                    raise StoreError(
+                        f"cannot store {document.name}: {exc}; the analysis is inconsistent "
+                        "(duplicate quotation ids?) or the text has undecodable characters"
+                    ) from exc
+                raise
+        return result
+
+    def _ingest_locked(
+        self,
+        db: sqlite3.Connection,
+        document: Document,
+        key: str,
+        doc_row: dict[str, Any],
+        quote_rows: list[tuple[Any, ...]],
+        date_rows: list[tuple[Any, ...]],
+        entity_rows: list[tuple[Any, ...]],
+    ) -> IngestResult:
+        existing = db.execute(
+            "SELECT id, version FROM document WHERE content_hash = ?", (document.content_hash,)
+        ).fetchone()
+        if existing is not None:
+            db.execute("ROLLBACK")
+            return IngestResult("unchanged", existing[0], existing[1])
+        clash = db.execute("SELECT content_hash FROM document WHERE id = ?", (document.id,)).fetchone()
+        if clash is not None:
+            raise StoreError(
+                f"cannot store {document.name}: its id {document.id} is taken by content "
+                f"{clash[0]} (content hashes must be sha256 hex digests)"
+            )
+        status: IngestStatus
+        lineage = db.execute("SELECT pk FROM lineage WHERE key = ?", (key,)).fetchone()
+        if lineage is None:
+            lineage_pk = db.execute("INSERT INTO lineage (key) VALUES (?)", (key,)).lastrowid
+            version, status = 1, "added"
+        else:
+            lineage_pk = lineage[0]
+            version = db.execute(
+                "SELECT max(version) + 1 FROM document WHERE lineage_pk = ?", (lineage_pk,)
+            ).fetchone()[0]
+            db.execute("UPDATE document SET is_current = 0 WHERE lineage_pk = ?", (lineage_pk,))
+            status = "new-version"
+        values = {**doc_row, "lineage_pk": lineage_pk, "version": version, "is_current": 1}
+        columns = ", ".join(values)
+        placeholders = ", ".join(f":{c}" for c in values)
+        cur = db.execute(f"INSERT INTO document ({columns}) VALUES ({placeholders})", values)
+        doc_pk = cur.lastrowid
+        if _after_document_row is not None:
+            _after_document_row(document)
+        db.executemany(
+            "INSERT INTO quote (doc_pk, seq, id, span_start, span_end, text, kind, speaker, "
+            "speaker_key, cue, has_source, work, work_key, page, edition, evidence, citation_start, "
+            "citation_end, parent, speaker_start, speaker_end, cue_start, cue_end, confidence, closed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_pk, *row) for row in quote_rows],
+        )
+        db.executemany(
+            "INSERT INTO date_ref (doc_pk, seq, span_start, span_end, text, value, typo) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(doc_pk, *row) for row in date_rows],
+        )
+        db.executemany(
+            "INSERT INTO entity (doc_pk, seq, canonical, canonical_key, type, mentions, spans) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(doc_pk, *row) for row in entity_rows],
+        )
+        db.execute("COMMIT")
+        return IngestResult(status, document.id, version)
+
+    @staticmethod
+    def _document_values(document: Document, analysis: Analysis) -> dict[str, Any]:
+        meta, fallback = analysis.metadata, document.metadata
+        return {
+            "id": document.id,
+            "content_hash": document.content_hash,
+            "name": document.name,
+            "stem": document.stem,
+            "source_path": document.source_path,
+            "format": document.format,
+            "encoding": document.encoding,
+            "text": document.text,
+            "repairs": _dump(list(document.repairs)),
+            "metadata": _metadata_json(document.metadata),
+            "blockquotes": _spans_json(document.blockquotes),
+            "analysis_document": analysis.document,
+            "analysis_metadata": _metadata_json(analysis.metadata),
+            "title": meta.title if meta.title is not None else fallback.title,
+            "authors": _dump(list(meta.authors or fallback.authors)),
+            "publication": meta.publication if meta.publication is not None else fallback.publication,
+            "published": meta.published if meta.published is not None else fallback.published,
+            "quote_count": len(analysis.quotes),
+            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+    @staticmethod
+    def _quote_values(seq: int, q: Quote) -> tuple[Any, ...]:
+        src = q.source
+        citation = src.citation if src is not None else None
+        return (
+            seq,
+            q.id,
+            q.start,
+            q.end,
+            q.text,
+            q.kind,
+            q.speaker,
+            fold(q.speaker) if q.speaker is not None else None,
+            q.cue,
+            int(src is not None),
+            src.work if src else None,
+            fold(src.work) if src and src.work is not None else None,
+            src.page if src else None,
+            src.edition if src else None,
+            src.evidence if src else None,
+            citation.start if citation else None,
+            citation.end if citation else None,
+            q.parent,
+            q.speaker_span.start if q.speaker_span else None,
+            q.speaker_span.end if q.speaker_span else None,
+            q.cue_span.start if q.cue_span else None,
+            q.cue_span.end if q.cue_span else None,
+            q.confidence,
+            int(q.closed),
+        )
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def has_version(self, content_hash: str) -> bool:
+        with self._guard("looking up a content hash") as db:
+            row = db.execute("SELECT 1 FROM document WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row is not None
+
+    def documents(self) -> list[DocumentRow]:
+        with self._guard("listing documents") as db:
+            rows = db.execute(
+                "SELECT id, name, source_path, title, authors, publication, published, version, "
+                "quote_count, ingested_at, content_hash, format FROM document WHERE is_current = 1 "
+                "ORDER BY name, source_path, id"
+            ).fetchall()
+        return [DocumentRow(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), *r[5:]) for r in rows]
+
+    def get_document(self, ref: str, version: int | None = None) -> StoredDocument:
+        """Resolve ``ref`` (see ``resolve``); ``version`` picks another version of the same document."""
+        with self._guard(f"reading document {ref!r}") as db:
+            pk = self._resolve(db, ref)
+            if version is not None:
+                row = db.execute(
+                    "SELECT d.pk FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk "
+                    "WHERE r.pk = ? AND d.version = ?",
+                    (pk, version),
+                ).fetchone()
+                if row is None:
+                    count = db.execute(
+                        "SELECT count(*) FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk "
+                        "WHERE r.pk = ?",
+                        (pk,),
+                    ).fetchone()[0]
+                    raise DocumentNotFound(f"{ref!r} has no version {version}: it has versions 1 to {count}")
+                pk = row[0]
+            return self._load(db, pk)
+
+    def resolve(self, ref: str) -> str:
+        """The document id ``ref`` stands for (current version unless ``ref`` is an id or prefix)."""
+        with self._guard(f"resolving {ref!r}") as db:
+            pk = self._resolve(db, ref)
+            return str(db.execute("SELECT id FROM document WHERE pk = ?", (pk,)).fetchone()[0])
+
+    def _resolve(self, db: sqlite3.Connection, ref: str) -> int:
+        """Document pk for an id, source path, name, stem or id prefix — first kind that matches."""
+        ref = ref.strip()
+        if not ref:
+            raise DocumentNotFound(f"no document reference given: {_HINT}")
+        row = db.execute("SELECT pk FROM document WHERE id = ?", (ref.lower(),)).fetchone()
+        if row is not None:
+            return int(row[0])
+        lineages = self._lineages(
+            db,
+            "SELECT lineage_pk FROM document WHERE source_path = ? UNION "
+            "SELECT pk FROM lineage WHERE key = ?",
+            (ref, "path:" + _normalise_path(ref)),
+        )
+        if not lineages:
+            lineages = self._lineages(db, "SELECT lineage_pk FROM document WHERE name = ?", (ref,))
+        if not lineages:
+            lineages = self._lineages(db, "SELECT lineage_pk FROM document WHERE stem = ?", (ref,))
+        if len(lineages) == 1:
+            return int(
+                db.execute(
+                    "SELECT pk FROM document WHERE lineage_pk = ? AND is_current = 1", (lineages[0],)
+                ).fetchone()[0]
+            )
+        if len(lineages) > 1:
+            paths = [
+                r[0] or r[1]
+                for r in db.execute(
+                    "SELECT source_path, id FROM document WHERE is_current = 1 AND lineage_pk IN "
+                    f"({', '.join('?' * len(lineages))}) ORDER BY source_path, id",
+                    lineages,
+                )
+            ]
+            raise DocumentNotFound(
+                f"{ref!r} matches {len(lineages)} documents ({', '.join(paths)}): give the source "
+                f"path or the document id; {_HINT}"
+            )
+        prefix = ref.lower()
+        if len(prefix) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in prefix):
+            hits = db.execute(
+                "SELECT pk, id FROM document WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 6",
+                (len(prefix), prefix),
+            ).fetchall()
+            if len(hits) == 1:
+                return int(hits[0][0])
+            if hits:
+                raise DocumentNotFound(
+                    f"{ref!r} is the start of several document ids ({', '.join(h[1] for h in hits)}): "
+                    f"give more of the id; {_HINT}"
+                )
+        raise DocumentNotFound(
+            f"no document matches {ref!r} (give an id or its first {MIN_PREFIX}+ characters, a file "
+            f"name, a stem or a source path); {_HINT}"
+        )
+
+    @staticmethod
+    def _lineages(db: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[int]:
+        return sorted({int(r[0]) for r in db.execute(sql, params)})
+
+    def _load(self, db: sqlite3.Connection, pk: int) -> StoredDocument:
+        d = db.execute(
+            "SELECT name, text, format, content_hash, encoding, source_path, repairs, metadata, "
+            "blockquotes, analysis_document, analysis_metadata, version, is_current, ingested_at, "
+            "(SELECT count(*) FROM document o WHERE o.lineage_pk = document.lineage_pk) "
+            "FROM document WHERE pk = ?",
+            (pk,),
+        ).fetchone()
+        document = Document(
+            name=d[0],
+            text=d[1],
+            format=cast(DocumentFormat, d[2]),
+            content_hash=d[3],
+            encoding=d[4],
+            source_path=d[5],
+            repairs=tuple(json.loads(d[6])),
+            metadata=_metadata_from_json(d[7]),
+            blockquotes=_spans_from_json(d[8]),
+        )
+        quotes = tuple(
+            self._quote_from_row(r)
+            for r in db.execute(
+                "SELECT id, span_start, span_end, text, kind, speaker, cue, has_source, work, page, "
+                "edition, evidence, citation_start, citation_end, parent, speaker_start, speaker_end, "
+                "cue_start, cue_end, confidence, closed FROM quote WHERE doc_pk = ? ORDER BY seq",
+                (pk,),
+            )
+        )
+        dates = tuple(
+            DateRef(r[0], r[1], r[2], r[3], bool(r[4]))
+            for r in db.execute(
+                "SELECT span_start, span_end, text, value, typo FROM date_ref WHERE doc_pk = ? ORDER BY seq",
+                (pk,),
+            )
+        )
+        entities = tuple(
+            Entity(r[0], cast(EntityType, r[1]), tuple(json.loads(r[2])), _spans_from_json(r[3]))
+            for r in db.execute(
+                "SELECT canonical, type, mentions, spans FROM entity WHERE doc_pk = ? ORDER BY seq",
+                (pk,),
+            )
+        )
+        analysis = Analysis(
+            document=d[9],
+            metadata=_metadata_from_json(d[10]),
+            quotes=quotes,
+            dates=dates,
+            entities=entities,
+        )
+        return StoredDocument(document, analysis, d[11], bool(d[12]), d[13], d[14])
+
+    @staticmethod
+    def _quote_from_row(r: sqlite3.Row | tuple[Any, ...]) -> Quote:
+        source = (
+            Source(work=r[8], page=r[9], edition=r[10], citation=_span(r[12], r[13]), evidence=r[11])
+            if r[7]
+            else None
+        )
+        return Quote(
+            id=r[0],
+            start=r[1],
+            end=r[2],
+            text=r[3],
+            kind=cast(QuoteKind, r[4]),
+            speaker=r[5],
+            cue=r[6],
+            source=source,
+            parent=r[14],
+            speaker_span=_span(r[15], r[16]),
+            cue_span=_span(r[17], r[18]),
+            confidence=r[19],
+            closed=bool(r[20]),
+        )
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        work: str | None = None,
+        search: str | None = None,
+        kind: str | None = None,
+        document: str | None = None,
+        limit: int | None = None,
+    ) -> list[QuoteRow]:
+        """Quotations of current versions (or of the one version ``document`` resolves to).
+
+        ``speaker``/``work`` are folded substrings ("trotsky" finds "Léon Trotsky"); ``search`` is
+        full-text over quotation text and speaker, ranked by BM25; otherwise rows come in document
+        order.
+        """
+        if kind is not None and kind not in QUOTE_KINDS:
+            raise StoreError(f"unknown quotation kind {kind!r}: use one of {', '.join(QUOTE_KINDS)}")
+        if limit is not None and limit < 0:
+            raise StoreError(f"limit must be 0 or more, not {limit}")
+        where: list[str] = []
+        params: list[Any] = []
+        source = "quote q JOIN document d ON d.pk = q.doc_pk"
+        order = "d.name, d.source_path, d.id, q.seq"
+        if search is not None:
+            match = fts_query(search)
+            if match is None:
+                return []
+            source = "quote_fts JOIN quote q ON q.pk = quote_fts.rowid JOIN document d ON d.pk = q.doc_pk"
+            where.append("quote_fts MATCH ?")
+            params.append(match)
+            order = f"bm25(quote_fts), {order}"
+        with self._guard("listing quotations") as db:
+            if document is not None:
+                where.append("d.pk = ?")
+                params.append(self._resolve(db, document))
+            else:
+                where.append("d.is_current = 1")
+            if speaker is not None:
+                where.append("instr(q.speaker_key, ?) > 0")
+                params.append(fold(speaker))
+            if work is not None:
+                where.append("instr(q.work_key, ?) > 0")
+                params.append(fold(work))
+            if kind is not None:
+                where.append("q.kind = ?")
+                params.append(kind)
+            params.append(-1 if limit is None else limit)
+            rows = db.execute(
+                f"SELECT {_QUOTE_ROW_COLUMNS} FROM {source} WHERE {' AND '.join(where)} "
+                f"ORDER BY {order} LIMIT ?",
+                params,
+            ).fetchall()
+        return [QuoteRow(*r) for r in rows]
+
+    def speakers(self) -> list[SpeakerRow]:
+        with self._guard("listing speakers") as db:
+            totals = db.execute(
+                "SELECT q.speaker, count(*), count(DISTINCT q.doc_pk) FROM quote q "
+                "JOIN document d ON d.pk = q.doc_pk WHERE d.is_current = 1 AND q.speaker IS NOT NULL "
+                "GROUP BY q.speaker"
+            ).fetchall()
+            kinds: dict[str, dict[str, int]] = {}
+            for name, kind, count in db.execute(
+                "SELECT q.speaker, q.kind, count(*) FROM quote q JOIN document d ON d.pk = q.doc_pk "
+                "WHERE d.is_current = 1 AND q.speaker IS NOT NULL GROUP BY q.speaker, q.kind "
+                "ORDER BY q.kind"
+            ):
+                kinds.setdefault(name, {})[kind] = count
+        rows = [SpeakerRow(name, count, docs, kinds.get(name, {})) for name, count, docs in totals]
+        rows.sort(key=lambda r: (-r.quote_count, fold(r.speaker), r.speaker))
+        return rows
+
+    def search_text(
+        self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")
+    ) -> list[SearchHit]:
+        """BM25-ranked hits in current documents' titles and texts and in their quotations.
+
+        ``highlight`` wraps the matched terms in the snippet: pick marks that cannot occur in the
+        text (e.g. control characters) if the caller escapes HTML afterwards.
+        """
+        match = fts_query(query)
+        if match is None or limit <= 0:
+            return []
+        left, right = highlight
+        with self._guard("searching") as db:
+            doc_hits = db.execute(
+                "SELECT d.id, d.name, d.title, snippet(document_fts, -1, ?, ?, '…', 16), "
+                "bm25(document_fts, 2.0, 1.0) AS rank FROM document_fts "
+                "JOIN document d ON d.pk = document_fts.rowid "
+                "WHERE document_fts MATCH ? AND d.is_current = 1 ORDER BY rank LIMIT ?",
+                (left, right, match, limit),
+            ).fetchall()
+            quote_hits = db.execute(
+                "SELECT d.id, d.name, d.title, q.id, q.speaker, q.span_start, q.span_end, "
+                "snippet(quote_fts, -1, ?, ?, '…', 16), bm25(quote_fts) AS rank FROM quote_fts "
+                "JOIN quote q ON q.pk = quote_fts.rowid JOIN document d ON d.pk = q.doc_pk "
+                "WHERE quote_fts MATCH ? AND d.is_current = 1 ORDER BY rank LIMIT ?",
+                (left, right, match, limit),
+            ).fetchall()
+        hits = [
+            SearchHit("document", r[0], r[1], r[2], None, None, None, None, r[3], -r[4]) for r in doc_hits
+        ] + [SearchHit("quote", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -r[8]) for r in quote_hits]
+        hits.sort(key=lambda h: -h.score)
+        return hits[:limit]
