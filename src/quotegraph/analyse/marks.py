@@ -18,7 +18,6 @@ Family = Literal["double", "single", "guillemet"]
 _OPEN: dict[str, Family] = {"“": "double", "„": "double", "‘": "single", "«": "guillemet"}
 _CLOSE: dict[str, Family] = {"”": "double", "’": "single", "»": "guillemet"}
 _LEADING_NOISE = " \t\n…. "  # what may stand before the first mark of a paragraph ("… ‘So …")
-_SHORT_WORDS = 5
 
 
 @dataclass(slots=True)
@@ -66,6 +65,15 @@ def _classify_right_single(text: str, i: int, start: int, end: int) -> str:
     return "close"
 
 
+def _strong_close_ahead(text: str, start: int, end: int) -> bool:
+    for k in range(start, end):
+        if text[k] == "‘":
+            return False
+        if text[k] == "’" and _classify_right_single(text, k, start, end) == "close":
+            return True
+    return False
+
+
 def _classify_straight(text: str, i: int, start: int, end: int, open_same: bool) -> str:
     before = text[i - 1] if i > start else " "
     after = text[i + 1] if i + 1 < end else " "
@@ -88,7 +96,6 @@ def scan_paragraph(text: str, par: Paragraph) -> tuple[list[MarkedQuote], list[i
     stack: list[_Open] = []
     found: list[MarkedQuote] = []
     orphans: list[int] = []
-    weak_pending: list[int] = []
     for i in range(start, end):
         ch = text[i]
         family: Family | None
@@ -110,13 +117,9 @@ def scan_paragraph(text: str, par: Paragraph) -> tuple[list[MarkedQuote], list[i
             stack.append(_Open(i, family))
             continue
         if role == "weak":
-            # A possessive plural (workers’) unless it closes a short quotation just opened
-            # (so-called ‘spies’ and …) or nothing later closes the open quotation.
-            latest = next((o for o in reversed(stack) if o.family == family), None)
-            if latest is None:
-                continue
-            if len(text[latest.pos : i].split()) > _SHORT_WORDS:
-                weak_pending.append(i)
+            # A possessive plural (workers’) when a real closing mark follows before the next
+            # opening one; otherwise it closes the quotation (so-called ‘spies’ and ‘saboteurs’).
+            if not any(o.family == family for o in stack) or _strong_close_ahead(text, i + 1, end):
                 continue
             role = "close"
         depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d].family == family), None)
@@ -126,14 +129,6 @@ def scan_paragraph(text: str, par: Paragraph) -> tuple[list[MarkedQuote], list[i
         opened = stack[depth]
         del stack[depth:]  # marks opened inside and never closed were strays
         found.append(MarkedQuote(opened.pos + 1, i, par.index, family, opened.pos, i))
-    if stack and weak_pending:
-        # The last possessive-looking mark was the closer after all.
-        close = weak_pending[-1]
-        depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d].family == "single"), None)
-        if depth is not None and stack[depth].pos < close:
-            opened = stack[depth]
-            del stack[depth:]
-            found.append(MarkedQuote(opened.pos + 1, close, par.index, "single", opened.pos, close))
     if stack:
         outer = stack[0]
         found.append(MarkedQuote(outer.pos + 1, end, par.index, outer.family, outer.pos, None))

@@ -31,7 +31,7 @@ _TERM_CUE = re.compile(
 )
 _TITLE_CUE = re.compile(
     r"\b(?:title|titled|entitled|heading|headline|headed|book|pamphlet|article|play|film|novel|poem|essay|"
-    r"song|editorial|column|volume|series)\b[\s,:]*(?:of\s+)?(?:the\s+|a\s+|an\s+)?[\W]*$",
+    r"song|editorial|column|volume|series)\b[\s,:]*(?:of\s+)?(?:the\s+|a\s+|an\s+)?[\s‘“\"'(]*$",
     re.IGNORECASE,
 )
 _QUESTION_CUE = re.compile(r"\b(?:the|a|this|that)\s+question\b[\s,:]*$", re.IGNORECASE)
@@ -65,6 +65,7 @@ class _Q:
     source: Source | None = None
     citation_span: Span | None = None
     group: int | None = None
+    split: bool = False  # one part of a quotation interrupted by its attribution ("…’, he writes, ‘…")
     markless: bool = False  # a block quotation that lost its marks (or never had any)
     from_markup: bool = False  # the HTML or Markdown itself marked it as a block quotation
     confidence: float = 1.0
@@ -105,7 +106,7 @@ def analyse(document: Document, settings: Settings | None = None) -> Analysis:
     run = _Run(document, settings, load(settings.model))
     run.pars = paragraphs(document.text)
     _find_quotes(run)
-    names = speakers.NameBook(document.text)
+    names = speakers.NameBook(document.text, lambda phrase: _all_proper(run, phrase))
     groups = sources.publications(document.text)
     _attribute(run, names, groups)
     _classify(run)
@@ -251,6 +252,11 @@ def _parse(run: _Run, start: int, end: int, hidden: list[tuple[int, int]]) -> An
     return run.parsed[key]
 
 
+def _all_proper(run: _Run, phrase: str) -> bool:
+    """The tagger reads every word of ``phrase`` as a proper noun (out of context, so: a name)."""
+    return all(t.pos_ == "PROPN" for t in run.nlp(phrase, disable=["parser", "ner"]))
+
+
 def _hidden(run: _Run, start: int, end: int, keep: _Q | None = None) -> list[tuple[int, int]]:
     """Quotations inside a window whose words must not be read as attribution."""
     out = []
@@ -312,11 +318,13 @@ def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
             found = _resolve_person(run, q, found, is_group)
         if found is not None and found.speaker:
             if via in {"lead-in", "split", "introducer", "after"} and not found.pronoun:
-                names.add(found.speaker)
+                names.confirm(found.speaker)
             found = replace(found, speaker=names.fullest(found.speaker))
         q.attribution, q.via = found, via
-        if via == "split" and prev is not None and (prev.attribution is None or prev.attribution.speaker is None):
-            prev.attribution, prev.via = found, "split"
+        if via == "split" and prev is not None:
+            q.split = prev.split = True
+            if prev.attribution is None or prev.attribution.speaker is None:
+                prev.attribution, prev.via = found, "split"
     _carry_over(run)
     kept = [q for q in run.quotes if not q.markless or q.from_markup or q.via == "introducer"]
     if len(kept) != len(run.quotes):
@@ -497,9 +505,7 @@ def _classify(run: _Run) -> None:
             q.kind = "block"
             speech_texts.append((_own_words(run, q), q))
             continue
-        split = q.via == "split" or any(
-            o.via == "split" and o.attribution is q.attribution for o in run.quotes if o is not q
-        )
+        split = q.split
         if _TITLE_CUE.search(before) and not split:
             q.kind = "title"
             continue

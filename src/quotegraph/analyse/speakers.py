@@ -152,20 +152,27 @@ class Attribution:
 
 
 class NameBook:
-    """The names a document writes, so that a surname can be expanded to its fullest form."""
+    """The names a document writes, so that a surname can be expanded to its fullest form.
 
-    def __init__(self, text: str) -> None:
+    A capitalised word that opens a sentence ("Suddenly Stalin says") is no evidence of a given
+    name, so such forms are confirmed with ``is_name`` (the tagger) before they are used.
+    """
+
+    def __init__(self, text: str, is_name: Callable[[str], bool]) -> None:
         self._by_last: dict[str, list[str]] = {}
+        self._unconfirmed: set[str] = set()
+        self._is_name = is_name
         for m in _NAME.finditer(text):
             words = _strip_titles(m.group().split())
-            # A capitalised word that opens a sentence ("Suddenly Stalin says") is no evidence of
-            # a given name; names the parser confirmed are added through ``add``.
+            if not words:
+                continue
+            name = " ".join(words)
             if len(words) > 1 and _opens_sentence(text, m.start()) and not _is_initials(words[0]):
-                words = words[1:]
-            if words:
-                self.add(" ".join(words))
+                self._unconfirmed.add(name)
+            self.add(name)
 
     def add(self, name: str) -> None:
+        """Add a name (one the parser read as a name is confirmed by that)."""
         words = name.split()
         if not words:
             return
@@ -173,17 +180,27 @@ class NameBook:
         if name not in forms:
             forms.append(name)
 
+    def confirm(self, name: str) -> None:
+        self._unconfirmed.discard(name)
+        self.add(name)
+
     def fullest(self, name: str) -> str:
         words = _strip_titles(name.split())
         if not words:
             return name
-        key = _surname_key(words[-1])
         best = " ".join(words)
-        for form in self._by_last.get(key, []):
+        for form in self._by_last.get(_surname_key(words[-1]), []):
             fw = form.split()
-            if len(fw) > len(best.split()) and _compatible(words, fw):
+            if len(fw) > len(best.split()) and _compatible(words, fw) and self._confirmed(form):
                 best = form
         return best
+
+    def _confirmed(self, form: str) -> bool:
+        if form in self._unconfirmed:
+            if not self._is_name(form):
+                return False
+            self._unconfirmed.discard(form)
+        return True
 
 
 def _opens_sentence(text: str, pos: int) -> bool:

@@ -1,0 +1,38 @@
+"""Shared fixtures: the sample corpus and dev gold live inside the repository (no ../shared)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "examples" / "corpus"
+GOLD = ROOT / "tests" / "fixtures" / "gold"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def gold_dir() -> Path:
+    return GOLD
+
+
+@pytest.fixture(scope="session")
+def dev_outputs() -> dict[str, dict[str, Any]]:
+    """quotegraph's JSON for every sample document, computed once per test session."""
+    from quotegraph.analyse import analyse
+    from quotegraph.goldjson import to_json
+    from quotegraph.read import read_file
+
+    return {p.stem: to_json(analyse(read_file(p))) for p in sorted(CORPUS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict[str, dict[str, Any]]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))}
