@@ -300,12 +300,16 @@ def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
         found: speakers.Attribution | None = None
         via = ""
         for name, a, b in attempts:
-            doc = _parse(run, a, b, _hidden(run, a, b, q))
+            window = run.text[a:b]
+            colon = window.rstrip().endswith(":")
             if name == "trailing":
-                found = _trailing(doc, a)
-            else:
+                if not (speakers.may_attribute(window[:60]) or _capitalised_after_mark(window)):
+                    continue
+                found = _trailing(_parse(run, a, b, _hidden(run, a, b, q)), a)
+            elif speakers.may_attribute(window) or colon:
+                doc = _parse(run, a, b, _hidden(run, a, b, q))
                 found = speakers.attribute_window(doc, a, prefer_last=True)
-                if found is None and run.text[a:b].rstrip().endswith(":"):
+                if found is None and colon:
                     found = speakers.colon_subject(doc, a)
             if found is not None:
                 via = name
@@ -330,6 +334,11 @@ def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
     if len(kept) != len(run.quotes):
         run.quotes = kept
         _nest(run.quotes)
+
+
+def _capitalised_after_mark(window: str) -> bool:
+    stripped = window.lstrip(" ,”’\"'–—-")
+    return stripped[:1].isupper()
 
 
 def _trailing(doc: Any, offset: int) -> speakers.Attribution | None:
@@ -362,10 +371,11 @@ def _from_introducer(run: _Run, q: _Q, par: Paragraph) -> tuple[speakers.Attribu
             starts = _sentences(run, prev)
             sents = [(s, starts[i + 1] if i + 1 < len(starts) else prev.end) for i, s in enumerate(starts)]
             for a, b in list(reversed(sents))[:2]:
-                doc = _parse(run, a, b, _hidden(run, a, b))
-                found = speakers.attribute_window(doc, a, prefer_last=True)
-                if found is not None:
-                    return found, "introducer"
+                if speakers.may_attribute(text[a:b]):
+                    doc = _parse(run, a, b, _hidden(run, a, b))
+                    found = speakers.attribute_window(doc, a, prefer_last=True)
+                    if found is not None:
+                        return found, "introducer"
                 if not re.fullmatch(r"\W*(?:again|and again|further|also|moreover)\W*", text[a:b], re.I):
                     # only a bare "Again:" lets the sentence before it speak for the quotation
                     if b != prev.end:
@@ -397,6 +407,8 @@ def _from_previous_sentence(
         if o is not q and o.parent == q.parent
     ):
         return None, ""  # that sentence introduces quotations of its own
+    if not speakers.may_attribute(run.text[a:b]):
+        return None, ""
     doc = _parse(run, a, b, _hidden(run, a, b, q))
     found = speakers.attribute_window(doc, a, prefer_last=True)
     return (found, "previous sentence") if found is not None else (None, "")

@@ -82,6 +82,7 @@ _CUE_STEMS = {
     "praise": "praise praises praised praising",
 }
 CUE_FORMS: dict[str, str] = {form: stem for stem, forms in _CUE_STEMS.items() for form in forms.split()}
+_ANY_CUE = re.compile(r"\b(?:" + "|".join(sorted(CUE_FORMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 # Verbs that report the act of quoting someone else: their object names the speaker.
 _QUOTING_STEMS = {"quote", "read", "cite"}
 # Verbs that only lead on to the real cue ("proceeds to criticise", "returns to …").
@@ -262,6 +263,11 @@ def mask(text: str, start: int, end: int, hidden: Iterable[tuple[int, int]]) -> 
             chars[k - start] = "x"  # one token, so the parser sees a single noun
     window = "".join(chars)
     return re.sub(r"\[[^\]\n]{0,200}\]|\((?!\s*\))[^)\n]{0,300}\)", lambda m: " " * len(m.group()), window)
+
+
+def may_attribute(window: str) -> bool:
+    """Cheap test before parsing: a window with no cue word or phrase cannot name a speaker."""
+    return bool(_ANY_CUE.search(window) or _CUE_PHRASES.search(window))
 
 
 def is_cue_token(tok: Any) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 import lxml.html
 import trafilatura
 from trafilatura.settings import Document as TrafilaturaDocument
+from trafilatura.settings import use_config
 
 from quotegraph.errors import NoTextFound
 from quotegraph.model import Metadata, Span
@@ -196,6 +197,20 @@ def _with_root(text: str) -> str:
     return text if _HAS_ROOT.search(text[:_SNIFF]) else f"<html><body>{text}</body></html>"
 
 
+def _config() -> Any:
+    """trafilatura's settings, except: short pages are extracted by its main extractor (below
+    MIN_EXTRACTED_SIZE it falls back to a "baseline" that joins a short page's paragraphs and even
+    inline elements into one block of lines), and pages up to our own size limit are accepted."""
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(100 * 1024 * 1024))
+    return config
+
+
+_CONFIG = _config()
+
+
 def _extract(markup: str) -> TrafilaturaDocument | None:
     try:
         result = trafilatura.bare_extraction(
@@ -208,6 +223,7 @@ def _extract(markup: str) -> TrafilaturaDocument | None:
             include_tables=True,
             favor_recall=True,
             with_metadata=True,
+            config=_CONFIG,
         )
     except (ValueError, TypeError, RecursionError, AttributeError):  # hostile or broken markup
         return None

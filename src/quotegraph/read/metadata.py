@@ -424,10 +424,10 @@ def mine(text: str, boilerplate: Sequence[Span] = ()) -> Metadata:
 
 
 def merge(primary: Metadata, secondary: Metadata) -> Metadata:
-    """``primary``'s fields, each empty one filled from ``secondary`` (boilerplate: primary's)."""
+    """``primary``'s fields, each empty one filled from ``secondary``."""
     filled = {
         field.name: getattr(secondary, field.name)
         for field in fields(Metadata)
-        if field.name != "boilerplate" and not getattr(primary, field.name) and getattr(secondary, field.name)
+        if not getattr(primary, field.name) and getattr(secondary, field.name)
     }
     return replace(primary, **filled)
