@@ -17,9 +17,20 @@ REFERENCE = Path(__file__).parent / "fixtures" / "reference_score.py"
 
 def _reference(gold: Path, system: Path, corpus: Path) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, str(REFERENCE), "--gold", str(gold), "--system", str(system), "--corpus", str(corpus),
-         "--json"],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            str(REFERENCE),
+            "--gold",
+            str(gold),
+            "--system",
+            str(system),
+            "--corpus",
+            str(corpus),
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout)
 

@@ -93,8 +93,14 @@ def test_citations_with_op_cit_and_ibid_resolved() -> None:
         "Trotsky adds: ‘The chief merit of a Bolshevik was declared to be obedience.’ (Ibid)"
     )
     first, second, third = (by_text(qs, s) for s in ("The young", "The scheme", "The chief"))
-    assert first.source is not None and (first.source.work, first.source.page) == ("Revolution Betrayed", "88-89")
-    assert second.source is not None and (second.source.work, second.source.page) == ("Revolution Betrayed", "97")
+    assert first.source is not None and (first.source.work, first.source.page) == (
+        "Revolution Betrayed",
+        "88-89",
+    )
+    assert second.source is not None and (second.source.work, second.source.page) == (
+        "Revolution Betrayed",
+        "97",
+    )
     assert second.source.edition == "New Park edition" and second.source.evidence == "op. cit."
     assert third.source is not None and (third.source.page, third.source.evidence) == ("97", "ibid")
 
@@ -124,8 +130,31 @@ def test_nobody_named_gives_a_null_speaker() -> None:
     assert qs[0].kind == "speech" and qs[0].speaker is None
 
 
-_words = st.sampled_from(["Stalin", "said", "wrote", "the", "party", ":", ",", ".", "“", "”", "‘", "’", "\"",
-                          "'", "\n\n", "he", "Trotsky", "explains", "(Page 9)", "…", "Ibid"])
+_words = st.sampled_from(
+    [
+        "Stalin",
+        "said",
+        "wrote",
+        "the",
+        "party",
+        ":",
+        ",",
+        ".",
+        "“",
+        "”",
+        "‘",
+        "’",
+        '"',
+        "'",
+        "\n\n",
+        "he",
+        "Trotsky",
+        "explains",
+        "(Page 9)",
+        "…",
+        "Ibid",
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -82,7 +82,10 @@ def test_spans_cover_one_line_without_its_break_or_surrounding_space() -> None:
     text = "Title\n\n  Share this  \n\nBody text here.\r\nLast updated: 1 May 2010\n"
     doc = read_bytes(text.encode(), "x.txt")
     assert doc.text == text.replace("\r\n", "\n")  # marked, not deleted
-    assert [span.of(doc.text) for span in doc.metadata.boilerplate] == ["Share this", "Last updated: 1 May 2010"]
+    assert [span.of(doc.text) for span in doc.metadata.boilerplate] == [
+        "Share this",
+        "Last updated: 1 May 2010",
+    ]
     for span in doc.metadata.boilerplate:
         assert "\n" not in span.of(doc.text)
 

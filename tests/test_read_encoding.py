@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import ftfy.bad_codecs  # registers "sloppy-windows-1252"
 import pytest
 from charset_normalizer import from_bytes
 

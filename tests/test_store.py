@@ -45,9 +45,7 @@ def make_doc(name: str, text: str, source_path: str | None = None, **kw: object)
     )
 
 
-def quote_of(
-    text: str, words: str, qid: str, kind: str = "speech", speaker: str | None = None, **kw: object
-) -> Quote:
+def quote_of(text: str, words: str, qid: str, kind: str = "speech", speaker: str | None = None, **kw: object) -> Quote:
     start = text.index(words)
     return Quote(qid, start, start + len(words), words, kind, speaker, **kw)  # type: ignore[arg-type]
 
@@ -57,8 +55,7 @@ POLLITT = (
     "“the revolution betrayed” in The Revolution Betrayed (p. 12), and the ‘Trotskyism’ label stuck."
 )
 KHRUSHCHEV = (
-    "Khrushchev said: “We must abolish the cult of the individual decisively.” "
-    "Trotsky, he added, was “a traitor”."
+    "Khrushchev said: “We must abolish the cult of the individual decisively.” Trotsky, he added, was “a traitor”."
 )
 MAO = "Mao wrote that “a revolution is not a dinner party” in his Report on Hunan."
 
@@ -66,9 +63,7 @@ MAO = "Mao wrote that “a revolution is not a dinner party” in his Report on 
 def pollitt() -> tuple[Document, Analysis]:
     doc = make_doc("000_pollitt.txt", POLLITT, "/corpus/000_pollitt.txt")
     quotes = (
-        quote_of(
-            POLLITT, "The cult of the individual must go.", "q1", speaker="Harry Pollitt", cue="declared"
-        ),
+        quote_of(POLLITT, "The cult of the individual must go.", "q1", speaker="Harry Pollitt", cue="declared"),
         quote_of(
             POLLITT,
             "the revolution betrayed",
@@ -223,8 +218,7 @@ def check_integrity(path: Path | str) -> None:
             "SELECT lineage_pk FROM document GROUP BY lineage_pk HAVING sum(is_current) != 1"
         ).fetchall()
         assert not db.execute(
-            "SELECT d.id FROM document d "
-            "WHERE quote_count != (SELECT count(*) FROM quote q WHERE q.doc_pk = d.pk)"
+            "SELECT d.id FROM document d WHERE quote_count != (SELECT count(*) FROM quote q WHERE q.doc_pk = d.pk)"
         ).fetchall()
     finally:
         db.close()
@@ -482,9 +476,7 @@ def test_changed_content_becomes_a_new_version(tmp_path: Path) -> None:
             ("002_mao.txt", 1, mao()[0].id),
         ]
         assert {q.document_id for q in store.quotes()} == {new_doc.id, mao()[0].id}
-        assert [q.text for q in store.quotes(speaker="pollitt")] == [
-            "The cult of the individual must be overcome."
-        ]
+        assert [q.text for q in store.quotes(speaker="pollitt")] == ["The cult of the individual must be overcome."]
         assert store.quotes(search="betrayed") == []
         assert all(h.document_id != old_doc.id for h in store.search_text("betrayed"))
         assert [s.speaker for s in store.speakers()] == ["Harry Pollitt", "Mao Zedong"]
@@ -581,9 +573,7 @@ def test_quote_rows_carry_the_fields(filled: SQLiteStore) -> None:
     assert POLLITT[q2.start : q2.end] == q2.text
 
 
-@pytest.mark.parametrize(
-    "needle", ["trotsky", "TROTSKY", "leon", "Léon", "LÉON TROTSKY", "léon  trotsky", "on tro"]
-)
+@pytest.mark.parametrize("needle", ["trotsky", "TROTSKY", "leon", "Léon", "LÉON TROTSKY", "léon  trotsky", "on tro"])
 def test_speaker_filter_ignores_case_and_accents(filled: SQLiteStore, needle: str) -> None:
     assert [(r.speaker, r.quote_id) for r in filled.quotes(speaker=needle)] == [("Léon Trotsky", "q2")]
 
@@ -612,9 +602,7 @@ def test_full_text_search_over_quotes(filled: SQLiteStore) -> None:
         "000_pollitt.txt",
         "001_khrushchev.txt",
     }
-    assert [r.text for r in filled.quotes(search='"individual must go"')] == [
-        "The cult of the individual must go."
-    ]
+    assert [r.text for r in filled.quotes(search='"individual must go"')] == ["The cult of the individual must go."]
     assert [r.quote_id for r in filled.quotes(search="decisiv*")] == ["q1"]
     assert [r.speaker for r in filled.quotes(search="leon")] == ["Léon Trotsky"]  # speaker, accents
     assert filled.quotes(search="cult AND nonexistentword") == []

@@ -78,7 +78,18 @@ class Batch:
         return 1 if self.failed else 0
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns quotegraph's numbered errors into a one-line message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QuotegraphError as exc:
+            _fail(str(exc))
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quotegraph")
 def cli() -> None:
     """Who said what, when, quoting whom — and was it quoted faithfully?"""
@@ -88,7 +99,11 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for one JSON file per document.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl"]),
+    default="json",
+    show_default=True,
     help="json: files in --out; jsonl: one line per document on stdout.",
 )
 def extract(paths: Sequence[str], out_dir: str | None, fmt: str) -> None:
@@ -212,17 +227,38 @@ _format_option = click.option(
 @_format_option
 @_db_option
 def quotes(
-    speaker: str | None, work: str | None, search: str | None, kind: str | None, document: str | None,
-    limit: int | None, fmt: str, db: str,
+    speaker: str | None,
+    work: str | None,
+    search: str | None,
+    kind: str | None,
+    document: str | None,
+    limit: int | None,
+    fmt: str,
+    db: str,
 ) -> None:
     """List stored quotations."""
     with _open_store(db) as store:
         rows = store.quotes(speaker=speaker, work=work, search=search, kind=kind, document=document, limit=limit)
     _rows_out(
-        rows, fmt,
-        ["document_name", "quote_id", "kind", "speaker", "work", "page", "text"] if fmt == "table" else
-        ["document_id", "document_name", "quote_id", "start", "end", "kind", "speaker", "cue", "work", "page",
-         "edition", "parent", "text"],
+        rows,
+        fmt,
+        ["document_name", "quote_id", "kind", "speaker", "work", "page", "text"]
+        if fmt == "table"
+        else [
+            "document_id",
+            "document_name",
+            "quote_id",
+            "start",
+            "end",
+            "kind",
+            "speaker",
+            "cue",
+            "work",
+            "page",
+            "edition",
+            "parent",
+            "text",
+        ],
         {"document_name": 26, "quote_id": 5, "kind": 6, "speaker": 22, "work": 24, "page": 6, "text": 60},
     )
 
@@ -234,8 +270,12 @@ def speakers(fmt: str, db: str) -> None:
     """Speakers with their numbers of quotations and documents."""
     with _open_store(db) as store:
         rows = store.speakers()
-    _rows_out(rows, fmt, ["speaker", "quote_count", "document_count", "kinds"],
-              {"speaker": 30, "quote_count": 11, "document_count": 14, "kinds": 30})
+    _rows_out(
+        rows,
+        fmt,
+        ["speaker", "quote_count", "document_count", "kinds"],
+        {"speaker": 30, "quote_count": 11, "document_count": 14, "kinds": 30},
+    )
 
 
 @cli.command()
@@ -245,8 +285,12 @@ def documents(fmt: str, db: str) -> None:
     """Stored documents (current versions), with their ids."""
     with _open_store(db) as store:
         rows = store.documents()
-    _rows_out(rows, fmt, ["id", "name", "title", "authors", "published", "version", "quote_count"],
-              {"id": 16, "name": 26, "title": 40, "authors": 18, "published": 10, "version": 7, "quote_count": 11})
+    _rows_out(
+        rows,
+        fmt,
+        ["id", "name", "title", "authors", "published", "version", "quote_count"],
+        {"id": 16, "name": 26, "title": 40, "authors": 18, "published": 10, "version": 7, "quote_count": 11},
+    )
 
 
 @cli.command()
@@ -287,8 +331,9 @@ def render_marked(doc: Document, analysis: Analysis, colour: bool) -> str:
             src = f"  [{q.source.work}{', p. ' + q.source.page if q.source.page else ''}]"
         who = q.speaker or "—"
         nested = f" in {q.parent}" if q.parent else ""
-        lines.append(f"{_style(q.id, q.kind, colour)} {q.kind}{nested}: {who}"
-                     f"{' (' + q.cue + ')' if q.cue else ''}{src}")
+        lines.append(
+            f"{_style(q.id, q.kind, colour)} {q.kind}{nested}: {who}{' (' + q.cue + ')' if q.cue else ''}{src}"
+        )
     return "\n".join(lines)
 
 
@@ -299,8 +344,12 @@ def _style(s: str, kind: str, colour: bool) -> str:
 @cli.command()
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--corpus", "corpus_dir", required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--system", "system_dir", type=click.Path(exists=True, file_okay=False),
-              help="Score these JSON files instead of analysing the corpus now.")
+@click.option(
+    "--system",
+    "system_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Score these JSON files instead of analysing the corpus now.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--missed", is_flag=True, help="List the gold quotations not found.")
 def evaluate(gold_dir: str, corpus_dir: str, system_dir: str | None, as_json: bool, missed: bool) -> None:
@@ -337,11 +386,7 @@ def evaluate(gold_dir: str, corpus_dir: str, system_dir: str | None, as_json: bo
 
 
 def main() -> None:
-    try:
-        cli(standalone_mode=True)
-    except QuotegraphError as exc:
-        _fail(str(exc))
-        sys.exit(1)
+    cli()
 
 
 if __name__ == "__main__":

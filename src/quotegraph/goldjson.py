@@ -121,9 +121,7 @@ def to_json(a: Analysis) -> dict[str, Any]:
         "document": a.document,
         "metadata": metadata_to_json(a.metadata),
         "quotes": [quote_to_json(q) for q in a.quotes],
-        "dates": [
-            {"start": d.start, "end": d.end, "text": d.text, "value": d.value, "typo": d.typo} for d in a.dates
-        ],
+        "dates": [{"start": d.start, "end": d.end, "text": d.text, "value": d.value, "typo": d.typo} for d in a.dates],
         "entities": [
             {
                 "canonical": e.canonical,

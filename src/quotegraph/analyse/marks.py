@@ -156,17 +156,3 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def nest(quotes: list[MarkedQuote]) -> list[MarkedQuote]:
-    """Sort by position and point every quotation at the smallest one enclosing it."""
-    quotes.sort(key=lambda q: (q.start, -q.end))
-    for idx, q in enumerate(quotes):
-        best: int | None = None
-        for jdx in range(idx - 1, -1, -1):
-            outer = quotes[jdx]
-            if outer.start <= q.start and q.end <= outer.end and (outer.start, outer.end) != (q.start, q.end):
-                if best is None or (outer.end - outer.start) < (quotes[best].end - quotes[best].start):
-                    best = jdx
-        q.parent = best
-    return quotes

@@ -35,9 +35,7 @@ _TITLE_CUE = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_CUE = re.compile(r"\b(?:the|a|this|that)\s+question\b[\s,:]*$", re.IGNORECASE)
-_SO_SAYS = re.compile(
-    r"^\W*(?:So|Thus)\s+(?:says|said|wrote|writes|declared|declares|spoke|speaks)\b", re.IGNORECASE
-)
+_SO_SAYS = re.compile(r"^\W*(?:So|Thus)\s+(?:says|said|wrote|writes|declared|declares|spoke|speaks)\b", re.IGNORECASE)
 _INTRODUCER_END = re.compile(r"(?::-?|:\s*[-–—]|[-–—]:)\s*$")
 _WORD = re.compile(r"[\w’'-]+")
 # What, standing between a reporting verb and a short quotation, makes the quotation a thing named
@@ -139,10 +137,10 @@ def _find_quotes(run: _Run) -> None:
         if _markless_candidate(run, par, found):
             found.append(_Q(par.start, par.end, par.index, None, None, markless=True))
     for span in run.doc.blockquotes:
-        par = next((p for p in run.pars if p.span.overlaps(span)), None)
-        if par is not None and not any(q.start <= span.start + 2 and q.end >= span.end - 2 for q in found):
+        holder = next((p for p in run.pars if p.span.overlaps(span)), None)
+        if holder is not None and not any(q.start <= span.start + 2 and q.end >= span.end - 2 for q in found):
             start, end = marks.trim(text, span.start, span.end)
-            found.append(_Q(start, end, par.index, None, None, markless=True, from_markup=True))
+            found.append(_Q(start, end, holder.index, None, None, markless=True, from_markup=True))
     _link_continuations(run, found)
     _nest(found)
     run.quotes = found
@@ -229,9 +227,9 @@ def _nest(found: list[_Q]) -> None:
         best: int | None = None
         for jdx in range(idx):
             outer = found[jdx]
-            if outer.start <= q.outer_start and q.outer_end <= outer.end and outer is not q:
-                if best is None or (outer.end - outer.start) < (found[best].end - found[best].start):
-                    best = jdx
+            inside = outer.start <= q.outer_start and q.outer_end <= outer.end and outer is not q
+            if inside and (best is None or (outer.end - outer.start) < (found[best].end - found[best].start)):
+                best = jdx
         q.parent = best
 
 
@@ -270,10 +268,9 @@ def _hidden(run: _Run, start: int, end: int, keep: _Q | None = None) -> list[tup
 
 
 def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
-    text = run.text
-    is_group: Callable[[str], bool] = lambda name: name in groups or any(  # noqa: E731
-        name.endswith(g) or g.endswith(name) for g in groups
-    )
+    def is_group(name: str) -> bool:
+        return name in groups or any(name.endswith(g) or g.endswith(name) for g in groups)
+
     for idx, q in enumerate(run.quotes):
         par = run.pars[q.paragraph]
         starts = _sentences(run, par)
@@ -621,10 +618,10 @@ def _cite(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
             if cited.source.work:
                 known.add(cited.source.work)
             for q in run.quotes:
-                if q.paragraph == par.index and pos <= q.outer_end <= span.start and q.source is None:
-                    if q.parent is None and q.kind in {"speech", "block"}:
-                        q.source = cited.source
-                        q.citation_span = span
+                before = q.paragraph == par.index and pos <= q.outer_end <= span.start
+                if before and q.source is None and q.parent is None and q.kind in {"speech", "block"}:
+                    q.source = cited.source
+                    q.citation_span = span
             pos = span.end
     for q in run.quotes:
         if q.kind == "title":

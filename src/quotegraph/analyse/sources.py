@@ -119,7 +119,7 @@ class Citations:
         edition = edition or self.editions.get(work_key(work))
         source = Source(work=work, page=page, edition=edition, citation=span, evidence=evidence)
         self.last = source
-        return source and Citation(span, source)
+        return Citation(span, source)
 
 
 def citation_after(text: str, pos: int, limit: int) -> tuple[str, Span] | None:

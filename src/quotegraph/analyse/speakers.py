@@ -96,24 +96,254 @@ _CUE_PHRASES = re.compile(
 )
 
 TITLES = frozenset(
-    """comrade comrades marshal general gen colonel col major captain capt lieutenant lt admiral sergeant
-    president premier chairman secretary professor prof dr mr mrs ms miss sir lord lady dame madame
-    monsieur herr frau citizen minister commissar academician historian playwright writer author poet
-    editor journalist novelist economist philosopher critic director ambassador senator governor mayor
-    judge justice prince princess tsar czar tsarina king queen emperor pope father saint st bishop
-    cardinal rabbi reverend rev deputy delegate chief comrade-in-arms fitter worker peasant engineer
-    teacher student old young late former""".split()
+    [
+        "comrade",
+        "comrades",
+        "marshal",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "major",
+        "captain",
+        "capt",
+        "lieutenant",
+        "lt",
+        "admiral",
+        "sergeant",
+        "president",
+        "premier",
+        "chairman",
+        "secretary",
+        "professor",
+        "prof",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "sir",
+        "lord",
+        "lady",
+        "dame",
+        "madame",
+        "monsieur",
+        "herr",
+        "frau",
+        "citizen",
+        "minister",
+        "commissar",
+        "academician",
+        "historian",
+        "playwright",
+        "writer",
+        "author",
+        "poet",
+        "editor",
+        "journalist",
+        "novelist",
+        "economist",
+        "philosopher",
+        "critic",
+        "director",
+        "ambassador",
+        "senator",
+        "governor",
+        "mayor",
+        "judge",
+        "justice",
+        "prince",
+        "princess",
+        "tsar",
+        "czar",
+        "tsarina",
+        "king",
+        "queen",
+        "emperor",
+        "pope",
+        "father",
+        "saint",
+        "st",
+        "bishop",
+        "cardinal",
+        "rabbi",
+        "reverend",
+        "rev",
+        "deputy",
+        "delegate",
+        "chief",
+        "comrade-in-arms",
+        "fitter",
+        "worker",
+        "peasant",
+        "engineer",
+        "teacher",
+        "student",
+        "old",
+        "young",
+        "late",
+        "former",
+    ]
 )
 _STOP_CAPITALISED = frozenset(
-    """a an the this that these those as at in on of for from by to with and but or nor so yet if when
-    while after before since until though although because where whereas then there here it its he she
-    they we i you his her their our my your what who whom which whose how why was were is are be been
-    not no yes now today yesterday tomorrow one two three four five six seven eight nine ten first
-    second third last next every each all some many most more few both either neither such even only
-    also just still already indeed perhaps meanwhile moreover however therefore thus hence further
-    again once later earlier above below between among under over during against without within
-    upon into onto about around through throughout across along toward towards near do does did
-    has have had can could will would shall should may might must let""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "at",
+        "in",
+        "on",
+        "of",
+        "for",
+        "from",
+        "by",
+        "to",
+        "with",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "so",
+        "yet",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "since",
+        "until",
+        "though",
+        "although",
+        "because",
+        "where",
+        "whereas",
+        "then",
+        "there",
+        "here",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "what",
+        "who",
+        "whom",
+        "which",
+        "whose",
+        "how",
+        "why",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "not",
+        "no",
+        "yes",
+        "now",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "first",
+        "second",
+        "third",
+        "last",
+        "next",
+        "every",
+        "each",
+        "all",
+        "some",
+        "many",
+        "most",
+        "more",
+        "few",
+        "both",
+        "either",
+        "neither",
+        "such",
+        "even",
+        "only",
+        "also",
+        "just",
+        "still",
+        "already",
+        "indeed",
+        "perhaps",
+        "meanwhile",
+        "moreover",
+        "however",
+        "therefore",
+        "thus",
+        "hence",
+        "further",
+        "again",
+        "once",
+        "later",
+        "earlier",
+        "above",
+        "below",
+        "between",
+        "among",
+        "under",
+        "over",
+        "during",
+        "against",
+        "without",
+        "within",
+        "upon",
+        "into",
+        "onto",
+        "about",
+        "around",
+        "through",
+        "throughout",
+        "across",
+        "along",
+        "toward",
+        "towards",
+        "near",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "let",
+    ]
 )
 _PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _FIRST_PERSON = {"i", "we", "me", "us"}
@@ -121,17 +351,92 @@ _RELATIVE = {"who", "that", "which", "whom"}
 _DEMONSTRATIVES = {"this", "that", "these", "those"}
 # Heads of organisation names: "the Stalinist Party" is not who "he" refers to.
 _ORG_HEADS = frozenset(
-    """party committee union congress international opposition league bureau government army
-    worker press pravda izvestia politburo presidium soviet soviets movement group front bloc
-    trust institute academy tribune herald times news line daily weekly review""".split()
+    [
+        "party",
+        "committee",
+        "union",
+        "congress",
+        "international",
+        "opposition",
+        "league",
+        "bureau",
+        "government",
+        "army",
+        "worker",
+        "press",
+        "pravda",
+        "izvestia",
+        "politburo",
+        "presidium",
+        "soviet",
+        "soviets",
+        "movement",
+        "group",
+        "front",
+        "bloc",
+        "trust",
+        "institute",
+        "academy",
+        "tribune",
+        "herald",
+        "times",
+        "news",
+        "line",
+        "daily",
+        "weekly",
+        "review",
+    ]
 )
 _GROUP_NOUNS = frozenset(
-    """clique sect group party paper newspaper journal magazine organ daily weekly monthly review
-    organisation organization committee tendency faction league union movement press bulletin
-    editors editorial board leadership bureau presidium congress conference""".split()
+    [
+        "clique",
+        "sect",
+        "group",
+        "party",
+        "paper",
+        "newspaper",
+        "journal",
+        "magazine",
+        "organ",
+        "daily",
+        "weekly",
+        "monthly",
+        "review",
+        "organisation",
+        "organization",
+        "committee",
+        "tendency",
+        "faction",
+        "league",
+        "union",
+        "movement",
+        "press",
+        "bulletin",
+        "editors",
+        "editorial",
+        "board",
+        "leadership",
+        "bureau",
+        "presidium",
+        "congress",
+        "conference",
+    ]
 )
 _MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 
 # A name as written: initials (glued or spaced) and capitalised words, e.g. "G.K.Zhukhov",
@@ -300,7 +605,7 @@ def _name_chain(tok: Any) -> list[Any]:
 def _is_name(tok: Any) -> bool:
     if not tok.text[:1].isupper():
         return False
-    return tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.i > 0)
+    return bool(tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.i > 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,12 +702,17 @@ def colon_subject(doc: Any, offset: int) -> Attribution | None:
         if child.dep_ == "nsubj":
             found = _found(child)
             if found is not None and not found.first_person:
-                return _attribution(found, roots[-1].text, Span(offset + roots[-1].idx, offset + roots[-1].idx + len(roots[-1].text)), offset)
+                return _attribution(
+                    found,
+                    roots[-1].text,
+                    Span(offset + roots[-1].idx, offset + roots[-1].idx + len(roots[-1].text)),
+                    offset,
+                )
     return None
 
 
 def _quoted_author(cue: Any) -> _Found | None:
-    """"I quote from Khrushchev's report" / "quotations from Khrushchev's speech": Khrushchev."""
+    """ "I quote from Khrushchev's report" / "quotations from Khrushchev's speech": Khrushchev."""
     for tok in cue.subtree:
         if tok.dep_ == "poss" and _is_name(tok):
             return _Found(_name_chain(tok))
@@ -482,9 +792,7 @@ def trailing_name(doc: Any, offset: int) -> Attribution | None:
     words = _strip_titles([t.text for t in run])
     if not words:
         return None
-    return Attribution(
-        " ".join(words), Span(offset + run[0].idx, offset + run[-1].idx + len(run[-1].text)), None, None
-    )
+    return Attribution(" ".join(words), Span(offset + run[0].idx, offset + run[-1].idx + len(run[-1].text)), None, None)
 
 
 def _agrees(name: str, pronoun: str, is_group: Callable[[str], bool]) -> bool:
@@ -498,9 +806,7 @@ def _agrees(name: str, pronoun: str, is_group: Callable[[str], bool]) -> bool:
     return True
 
 
-def antecedent(
-    docs: list[tuple[Any, int]], is_group: Callable[[str], bool], pronoun: str
-) -> tuple[str, Span] | None:
+def antecedent(docs: list[tuple[Any, int]], is_group: Callable[[str], bool], pronoun: str) -> tuple[str, Span] | None:
     """Resolve a pronoun from the parsed sentences before it (nearest first).
 
     Prefers the grammatical subject of the nearest sentence that has a named subject, then the

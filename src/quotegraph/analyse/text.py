@@ -17,8 +17,52 @@ _BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n")
 _TERMINAL = ".!?…"
 _CLOSERS = "”’\"'»)]"
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st vol no nos p pp op cit ibid cf ed eds gen col lt capt prof rev sen gov jr sr vs etc"
-    " jan feb mar apr jun jul aug sep sept oct nov dec fig ch sec art".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "vol",
+        "no",
+        "nos",
+        "p",
+        "pp",
+        "op",
+        "cit",
+        "ibid",
+        "cf",
+        "ed",
+        "eds",
+        "gen",
+        "col",
+        "lt",
+        "capt",
+        "prof",
+        "rev",
+        "sen",
+        "gov",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "fig",
+        "ch",
+        "sec",
+        "art",
+    ]
 )
 
 

@@ -65,8 +65,7 @@ _BINARY_CONTROL_SHARE = 0.3
 # letters, typographic punctuation, a few symbols. cp1251 Russian or cp1250 Polish read as cp1252
 # gives superscripts, ¦, ¨ … or words made only of accented letters.
 _WESTERN = frozenset(
-    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŒœŠšŽžŸƒ"
-    "‘’‚“”„–—…•«»‹›\u00a0€£©®™°§¶·¡¿½¼¾×"
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŒœŠšŽžŸƒ‘’‚“”„–—…•«»‹›\u00a0€£©®™°§¶·¡¿½¼¾×"
 )
 _NON_ASCII_LETTER_SHARE = 0.5  # Western text: a few %; Cyrillic or Greek read as cp1252: ~100 %
 _MIN_LETTERS = 20  # below this the share says nothing

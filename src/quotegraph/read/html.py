@@ -25,13 +25,9 @@ from quotegraph.read._text import TextBuilder
 from quotegraph.read.metadata import parse_date
 
 _SNIFF = 4096
-_HTML_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html", re.IGNORECASE | re.DOTALL
-)
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html", re.IGNORECASE | re.DOTALL)
 _HTML_TAGS = re.compile(rb"<(?:html|head|body)\b[^>]*>", re.IGNORECASE)
-_BLOCK_TAGS = re.compile(
-    rb"</(?:p|div|span|a|table|ul|ol|li|h[1-6]|blockquote|section|article)>", re.IGNORECASE
-)
+_BLOCK_TAGS = re.compile(rb"</(?:p|div|span|a|table|ul|ol|li|h[1-6]|blockquote|section|article)>", re.IGNORECASE)
 _DECLARED = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*(?P<meta>[\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["'](?P<xml>[\w.:-]+)""",
     re.IGNORECASE,
@@ -79,9 +75,7 @@ _HTML_ROLES = {
 def looks_like_html(raw: bytes) -> bool:
     """Sniff a file of unknown type: a doctype, an html/head/body tag, or closing block tags."""
     head = raw[:_SNIFF]
-    return bool(
-        _HTML_START.match(head) or _HTML_TAGS.search(head) or len(set(_BLOCK_TAGS.findall(head))) >= 2
-    )
+    return bool(_HTML_START.match(head) or _HTML_TAGS.search(head) or len(set(_BLOCK_TAGS.findall(head))) >= 2)
 
 
 def declared_charset(raw: bytes) -> str | None:
@@ -165,10 +159,12 @@ class _Walker:
 def write_fragment(markup: str, out: TextBuilder, *, quote: bool = False, group: object = None) -> None:
     """Write the text of an HTML fragment (raw HTML inside Markdown), scripts and styles dropped."""
     try:
-        fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (ValueError, TypeError):  # lxml's ParserError is a ValueError: empty or broken markup
+        # As a whole document, so that stray <html>/<body> tags in the fragment do not upset lxml.
+        tree = lxml.html.document_fromstring(f"<html><body>{markup}</body></html>")
+    except (ValueError, AssertionError):  # lxml's ParserError is a ValueError
         return
-    _Walker(_HTML_ROLES, out, lambda _: quote).walk(fragment, quote, group)
+    body = tree.find(".//body")
+    _Walker(_HTML_ROLES, out, lambda _: quote).walk(body if body is not None else tree, quote, group)
 
 
 def _normalised(text: str) -> str:

@@ -45,7 +45,7 @@ _YEAR = r"(?P<year>1[0-9]\d\d|20\d\d)"
 _DATE_PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        rf"\b{_YEAR}-(?P<mm>[01]\d)(?:-(?P<dd>[0-3]\d))?\b",
+        rf"\b{_YEAR}-(?P<mm>[01]\d)(?:-(?P<dd>[0-3]\d))?(?!\d)",
         rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b",
         rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b",
         rf"\b{_MONTH},?\s+{_YEAR}\b",
@@ -130,7 +130,7 @@ _NOT_IN_NAMES = frozenset(
     )
 )
 _INITIAL = re.compile(r"[A-Z]\.(?:[A-Z]\.)*")
-_NAME_CHARS = re.compile(r"[^\W\d_][^\W\d_’'.-]*")
+_NAME_CHARS = re.compile(r"[^\W\d_](?:[^\W\d_]|[’'.-])*")
 
 
 def person_name(text: str) -> str | None:
@@ -140,12 +140,10 @@ def person_name(text: str) -> str | None:
     if not 2 <= len(tokens) <= 5 or _INITIAL.fullmatch(tokens[-1]):
         return None
     for index, token in enumerate(tokens):
-        if token.lower() in _PARTICLES and 0 < index < len(tokens) - 1:
+        if (token.lower() in _PARTICLES and 0 < index < len(tokens) - 1) or _INITIAL.fullmatch(token):
             continue
         if token.lower().strip(".") in _NOT_IN_NAMES:
             return None
-        if _INITIAL.fullmatch(token):
-            continue
         if not (_NAME_CHARS.fullmatch(token) and token[0].isupper()):
             return None
     return " ".join(tokens)
@@ -220,8 +218,7 @@ def parse_source_line(line: str) -> SourceLine | None:
         return None
     body = match.group("body").strip().rstrip(".")
     volume, issue, pages = (
-        (found.group("value") if (found := pattern.search(body)) else None)
-        for pattern in (_VOLUME, _ISSUE, _PAGES)
+        (found.group("value") if (found := pattern.search(body)) else None) for pattern in (_VOLUME, _ISSUE, _PAGES)
     )
     published = find_date(body) or parse_date(body.split(",")[-1])
     if not (volume or issue or pages or published):
@@ -379,7 +376,7 @@ def mine(text: str, boilerplate: Sequence[Span] = ()) -> Metadata:
             title = rest
         if len(titles) > 1 and titles[1] == titles[0] + 1:
             subtitle = lines[titles[1]].text
-            if _title_case(title) and _title_case(subtitle):
+            if _title_case(title) and _title_case(subtitle) and not subtitle.endswith("."):
                 joint = " " if title.endswith(("?", "!", ".", ":")) else ". "
                 title = f"{title}{joint}{subtitle}"
         title = title.strip() or None

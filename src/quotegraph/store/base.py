@@ -138,9 +138,7 @@ class Store(Protocol):
         """Speakers of current versions by number of quotations, then name."""
         ...
 
-    def search_text(
-        self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")
-    ) -> list[SearchHit]:
+    def search_text(self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         """Full-text search over document texts and quotations, best match first."""
         ...
 

@@ -182,9 +182,7 @@ class SQLiteStore(Store):
         self.path = str(path)
         try:
             # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
-            self._db: sqlite3.Connection | None = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None
-            )
+            self._db: sqlite3.Connection | None = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(
                 f"cannot open the store {self.path}: {exc}; check that the path names a file in an "
@@ -383,8 +381,7 @@ class SQLiteStore(Store):
             [(doc_pk, *row) for row in quote_rows],
         )
         db.executemany(
-            "INSERT INTO date_ref (doc_pk, seq, span_start, span_end, text, value, typo) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO date_ref (doc_pk, seq, span_start, span_end, text, value, typo) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(doc_pk, *row) for row in date_rows],
         )
         db.executemany(
@@ -479,8 +476,7 @@ class SQLiteStore(Store):
                 ).fetchone()
                 if row is None:
                     count = db.execute(
-                        "SELECT count(*) FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk "
-                        "WHERE r.pk = ?",
+                        "SELECT count(*) FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk WHERE r.pk = ?",
                         (pk,),
                     ).fetchone()[0]
                     raise DocumentNotFound(f"{ref!r} has no version {version}: it has versions 1 to {count}")
@@ -503,8 +499,7 @@ class SQLiteStore(Store):
             return int(row[0])
         lineages = self._lineages(
             db,
-            "SELECT lineage_pk FROM document WHERE source_path = ? UNION "
-            "SELECT pk FROM lineage WHERE key = ?",
+            "SELECT lineage_pk FROM document WHERE source_path = ? UNION SELECT pk FROM lineage WHERE key = ?",
             (ref, "path:" + _normalise_path(ref)),
         )
         if not lineages:
@@ -606,9 +601,7 @@ class SQLiteStore(Store):
     @staticmethod
     def _quote_from_row(r: sqlite3.Row | tuple[Any, ...]) -> Quote:
         source = (
-            Source(work=r[8], page=r[9], edition=r[10], citation=_span(r[12], r[13]), evidence=r[11])
-            if r[7]
-            else None
+            Source(work=r[8], page=r[9], edition=r[10], citation=_span(r[12], r[13]), evidence=r[11]) if r[7] else None
         )
         return Quote(
             id=r[0],
@@ -674,8 +667,7 @@ class SQLiteStore(Store):
                 params.append(kind)
             params.append(-1 if limit is None else limit)
             rows = db.execute(
-                f"SELECT {_QUOTE_ROW_COLUMNS} FROM {source} WHERE {' AND '.join(where)} "
-                f"ORDER BY {order} LIMIT ?",
+                f"SELECT {_QUOTE_ROW_COLUMNS} FROM {source} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
                 params,
             ).fetchall()
         return [QuoteRow(*r) for r in rows]
@@ -698,9 +690,7 @@ class SQLiteStore(Store):
         rows.sort(key=lambda r: (-r.quote_count, fold(r.speaker), r.speaker))
         return rows
 
-    def search_text(
-        self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")
-    ) -> list[SearchHit]:
+    def search_text(self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         """BM25-ranked hits in current documents' titles and texts and in their quotations.
 
         ``highlight`` wraps the matched terms in the snippet: pick marks that cannot occur in the
@@ -725,8 +715,8 @@ class SQLiteStore(Store):
                 "WHERE quote_fts MATCH ? AND d.is_current = 1 ORDER BY rank LIMIT ?",
                 (left, right, match, limit),
             ).fetchall()
-        hits = [
-            SearchHit("document", r[0], r[1], r[2], None, None, None, None, r[3], -r[4]) for r in doc_hits
-        ] + [SearchHit("quote", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -r[8]) for r in quote_hits]
+        hits = [SearchHit("document", r[0], r[1], r[2], None, None, None, None, r[3], -r[4]) for r in doc_hits] + [
+            SearchHit("quote", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -r[8]) for r in quote_hits
+        ]
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]

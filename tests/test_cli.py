@@ -1,0 +1,84 @@
+"""The command line: every command documented, bad input reported while the batch goes on."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotegraph.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `(\w+)", readme, re.MULTILINE))
+    assert set(cli.commands) <= documented, f"undocumented: {set(cli.commands) - documented}"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Trotsky wrote: “No devil ever yet voluntarily cut off his own claws.”\n")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 100)
+    (corpus / "cp1252.txt").write_bytes("Lenin said: \x93Learn, learn and learn.\x94\n".encode("latin-1"))
+    (corpus / "truncated.txt").write_bytes("He said: “It is true, comrades,” and left é".encode()[:-1])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["extract", str(corpus), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "empty.txt" in result.output and "binary.txt" in result.output
+    assert sorted(p.name for p in out.glob("*.json")) == ["cp1252.json", "good.json", "truncated.json"]
+    good = json.loads((out / "good.json").read_text(encoding="utf-8"))
+    assert good["quotes"][0]["speaker"] == "Trotsky"
+    cp = json.loads((out / "cp1252.json").read_text(encoding="utf-8"))
+    assert cp["quotes"][0]["text"] == "Learn, learn and learn."
+
+
+@pytest.mark.slow
+def test_ingest_is_idempotent_and_queries_work(tmp_path: Path, corpus_dir: Path) -> None:
+    db = str(tmp_path / "q.db")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", str(corpus_dir / "003_34df39d8ba34d179.txt"), "--db", db])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(cli, ["ingest", str(corpus_dir / "003_34df39d8ba34d179.txt"), "--db", db])
+    assert again.exit_code == 0 and "1 unchanged" in again.output
+    rows = json.loads(runner.invoke(cli, ["quotes", "--speaker", "khrushchev", "--format", "json", "--db", db]).output)
+    assert rows and all(r["speaker"] == "Khrushchev" for r in rows)
+    csv_out = runner.invoke(cli, ["quotes", "--kind", "term", "--format", "csv", "--db", db]).output
+    assert csv_out.splitlines()[0].startswith("document_id,")
+    shown = runner.invoke(cli, ["show", "003_34df39d8ba34d179", "--db", db])
+    assert shown.exit_code == 0 and "⟦q1" in shown.output and "q1⟧" in shown.output
+    missing = runner.invoke(cli, ["show", "no-such-document", "--db", db])
+    assert missing.exit_code == 1 and "QG301" in missing.output
+
+
+@pytest.mark.slow
+def test_jsonl_goes_to_stdout(corpus_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["extract", str(corpus_dir / "000_50d797e3133e5607.txt"), "--format", "jsonl"])
+    assert result.exit_code == 0
+    line = next(x for x in result.stdout.splitlines() if x.startswith("{"))
+    assert json.loads(line)["document"] == "000_50d797e3133e5607.txt"
+
+
+def test_usage_error_exits_2() -> None:
+    assert CliRunner().invoke(cli, ["extract", "x.txt"]).exit_code == 2
+
+
+@pytest.mark.slow
+def test_evaluate_command_reports_the_gate_figures(gold_dir: Path, corpus_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold_dir), "--corpus", str(corpus_dir), "--json"])
+    assert result.exit_code == 0
+    figures = json.loads(result.stdout)
+    assert figures["quotes_overlap"]["f1"] >= 0.95
