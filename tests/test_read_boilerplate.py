@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from quotegraph.read import read_bytes
@@ -106,4 +108,4 @@ def test_find_boilerplate_is_ordered_and_disjoint() -> None:
         "Comments",
         "Print",
     ]
-    assert all(first.end < second.start for first, second in zip(spans, spans[1:], strict=False))
+    assert all(first.end < second.start for first, second in itertools.pairwise(spans))

@@ -80,6 +80,17 @@ def test_fragment_without_html_element() -> None:
     assert [span.of(doc.text) for span in doc.blockquotes] == ["A quoted line."]
 
 
+def test_blockquote_with_line_breaks() -> None:
+    page = (
+        b"<html><body><article><p>The poem ends with these lines, which the author wrote in prison in 1938:</p>"
+        b"<blockquote><p>First line of verse<br>second line of verse</p></blockquote>"
+        b"<p>He was shot a few months later, without trial, as so many others were at that time.</p>"
+        b"</article></body></html>"
+    )
+    doc = read_bytes(page, "poem.html")
+    assert [span.of(doc.text) for span in doc.blockquotes] == ["First line of verse\nsecond line of verse"]
+
+
 def test_truncated_html_is_still_read() -> None:
     raw = b"<html><body><article><h1>Title</h1><p>First paragraph, complete.</p><p>Second one cut mid-t<a hr"
     doc = read_bytes(raw, "cut.html")

@@ -114,6 +114,8 @@ def test_front_matter_lists_and_quotes() -> None:
     assert meta.published == "1938-09-03"
     assert meta.archive == "Marxists Internet Archive"
     assert parse_front_matter("author: [A. Smith, B. Jones]").authors == ("A. Smith", "B. Jones")
+    assert parse_front_matter("authors: A. Smith; B. Jones").authors == ("A. Smith", "B. Jones")
+    assert parse_front_matter("title: Stalin; a life").title == "Stalin; a life"
 
 
 def test_no_front_matter() -> None:

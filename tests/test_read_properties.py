@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import ftfy
@@ -137,7 +138,5 @@ def test_hostile_markup_raises_only_read_errors(markup: str, name: str) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=400), st.sampled_from(["x.html", "x.md", "x.txt"]))
 def test_arbitrary_bytes_raise_only_read_errors(raw: bytes, name: str) -> None:
-    try:
+    with contextlib.suppress(ReadError):
         read_bytes(raw, name)
-    except ReadError:
-        pass

@@ -692,7 +692,7 @@ def test_hostile_strings_are_taken_literally(filled: SQLiteStore) -> None:
     assert [r.text for r in filled.quotes(search="‘Trotskyism’")] == ["Trotskyism"]
     assert [r.quote_id for r in filled.quotes(search="cult AND individual must")] == []  # AND is a word
     assert len(filled.quotes(search="(cult) individual-")) == 2
-    assert fts_query("AND (x)") == '"AND" "x"'
+    assert fts_query("AND (x)") == '"AND" "(x)"'
     assert fts_query('say "a b" c*') == '"say" "a b" "c" *'
     assert fts_query("— * ()") is None
 

@@ -31,7 +31,7 @@ _TERM_CUE = re.compile(
 )
 _TITLE_CUE = re.compile(
     r"\b(?:title|titled|entitled|heading|headline|headed|book|pamphlet|article|play|film|novel|poem|essay|"
-    r"song|editorial|column|volume|series)\b[\s,:]*(?:of\s+)?(?:the\s+|a\s+|an\s+)?[\s‘“\"'(]*$",
+    r"song|editorial|column)\b[\s,:]*(?:of\s+)?(?:the\s+|a\s+|an\s+)?[\s‘“\"'(]*$",
     re.IGNORECASE,
 )
 _QUESTION_CUE = re.compile(r"\b(?:the|a|this|that)\s+question\b[\s,:]*$", re.IGNORECASE)
@@ -255,14 +255,21 @@ def _all_proper(run: _Run, phrase: str) -> bool:
     return all(t.pos_ == "PROPN" for t in run.nlp(phrase, disable=["parser", "ner"]))
 
 
-def _hidden(run: _Run, start: int, end: int, keep: _Q | None = None) -> list[tuple[int, int]]:
-    """Quotations inside a window whose words must not be read as attribution."""
+def _hidden(run: _Run, start: int, end: int, keep: _Q | None = None, at: int | None = None) -> list[tuple[int, int]]:
+    """Quotations inside a window whose words must not be read as attribution.
+
+    Kept visible: ``keep`` and the quotations enclosing it, or (for a pronoun at ``at``) the
+    quotations enclosing that position — inside them, their words are the context.
+    """
     out = []
     for q in run.quotes:
-        if q is keep or q.end <= start or q.start >= end:
+        if q.end <= start or q.start >= end:
             continue
-        if keep is not None and q.start <= keep.start and keep.end <= q.end:
-            continue  # the window lies inside this quotation: its words are the context
+        if at is not None:
+            if q.start <= at < q.end:
+                continue
+        elif q is keep or (keep is not None and q.start <= keep.start and keep.end <= q.end):
+            continue
         out.append((q.start, q.end))
     return out
 
@@ -300,9 +307,14 @@ def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
             window = run.text[a:b]
             colon = window.rstrip().endswith(":")
             if name == "trailing":
-                if not (speakers.may_attribute(window[:60]) or _capitalised_after_mark(window)):
+                # "…,” he said" attributes; "….” He wants …" starts a new sentence, and only a bare
+                # name ("….” Henry Barbusse.") may stand there.
+                ended = run.text[q.start : q.end].rstrip().endswith(".")
+                cue_ok = speakers.may_attribute(window[:60]) and not ended
+                if not (cue_ok or _capitalised_after_mark(window)):
                     continue
-                found = _trailing(_parse(run, a, b, _hidden(run, a, b, q)), a)
+                doc = _parse(run, a, b, _hidden(run, a, b, q))
+                found = _trailing(doc, a) if cue_ok else speakers.trailing_name(doc, a)
             elif speakers.may_attribute(window) or colon:
                 doc = _parse(run, a, b, _hidden(run, a, b, q))
                 found = speakers.attribute_window(doc, a, prefer_last=True)
@@ -373,7 +385,7 @@ def _from_introducer(run: _Run, q: _Q, par: Paragraph) -> tuple[speakers.Attribu
                     found = speakers.attribute_window(doc, a, prefer_last=True)
                     if found is not None:
                         return found, "introducer"
-                if not re.fullmatch(r"\W*(?:again|and again|further|also|moreover)\W*", text[a:b], re.I):
+                if not re.fullmatch(r"\W*(?:and\s+)?(?:again|further|also|moreover|above all)\W*", text[a:b], re.I):
                     # only a bare "Again:" lets the sentence before it speak for the quotation
                     if b != prev.end:
                         break
@@ -439,7 +451,7 @@ def _resolve_person(
                 if len(windows) >= 3:
                     break
         par_idx -= 1
-    docs = [(_parse(run, a, b, _hidden(run, a, b, q)), a) for a, b in windows if b > a]
+    docs = [(_parse(run, a, b, _hidden(run, a, b, at=pos)), a) for a, b in windows if b > a]
     hit = speakers.antecedent(docs, is_group, found.pronoun or "he")
     if hit is None:
         return replace(found, speaker=None)
@@ -480,6 +492,9 @@ def _carry_over(run: _Run) -> None:
         if q.attribution is None or not q.attribution.speaker:
             if q.group is not None and q.group in by_group:
                 q.attribution, q.via = by_group[q.group], "continued"
+            elif _same_voice(run, last_top, q):
+                assert last_top is not None and last_top.attribution is not None
+                q.attribution, q.via = last_top.attribution, "continued"
             elif (
                 last_top is not None
                 and last_top.attribution is not None
@@ -491,6 +506,19 @@ def _carry_over(run: _Run) -> None:
             ):
                 q.attribution, q.via = last_top.attribution, "continued"
         last_top = q
+
+
+def _same_voice(run: _Run, prev: _Q | None, q: _Q) -> bool:
+    """ "…,” Molotov continues. And that is why “…”": nobody new speaks between two quotations."""
+    if prev is None or prev.paragraph != q.paragraph or prev.attribution is None or not prev.attribution.speaker:
+        return False
+    gap = run.text[prev.outer_end : q.outer_start]
+    if len(gap) > 160 or speakers.may_attribute(gap):
+        return False
+    words = re.findall(r"[\w’'-]+", gap)
+    sentence_initial = {m.group() for m in re.finditer(r"(?:^|[.!?][”’\"']?\s+)([A-Z][\w’'-]*)", gap.strip())}
+    names = [w for w in words if w[:1].isupper() and w not in sentence_initial and w != "I"]
+    return not names
 
 
 # --- kinds ----------------------------------------------------------------------------------

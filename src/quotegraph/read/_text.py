@@ -12,7 +12,7 @@ import re
 from quotegraph.model import Span
 
 _BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
-_PARAGRAPH_BREAK = re.compile(r"\n\n+")
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")  # a blank line, white space allowed on it
 _SPACES = re.compile(r"  +")
 
 
@@ -42,7 +42,7 @@ class TextBuilder:
         if not text:
             return
         if self._parts:
-            self._append("\n" if group is not None and group == self._last_group else "\n\n")
+            self._append("\n" if group is not None and group is self._last_group else "\n\n")
         self._last_group = group
         start = self._length
         self._append(text)
@@ -51,7 +51,10 @@ class TextBuilder:
             offset = 0
             for piece in _PARAGRAPH_BREAK.split(text):
                 offset = text.index(piece, offset)
-                self._quotes.append(Span(start + offset, start + offset + len(piece)))
+                content = piece.strip()
+                if content:
+                    first = start + offset + piece.index(content)
+                    self._quotes.append(Span(first, first + len(content)))
                 offset += len(piece)
 
     @property

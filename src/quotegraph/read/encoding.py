@@ -167,7 +167,8 @@ def _decode(raw: bytes, path: str, declared: str | None) -> tuple[str, str, list
     if utf8 is not None:
         return utf8[0], "utf-8", notes + utf8[1]
     codec = _codec_name(declared) if declared else None
-    if codec is not None and codec != "utf-8":
+    # A page that says UTF-16 but has no BOM is not UTF-16 (browsers treat it as UTF-8 too).
+    if codec is not None and not codec.startswith(("utf-8", "utf-16", "utf-32")):
         text = _strict(raw, codec)
         if text is not None:
             return text, codec, [*notes, f"decoded as {codec} (declared by the document; not valid UTF-8)"]

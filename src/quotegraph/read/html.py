@@ -168,11 +168,12 @@ def write_fragment(markup: str, out: TextBuilder, *, quote: bool = False, group:
 
 
 def _normalised(text: str) -> str:
-    return " ".join(text.split())
+    """Without white space: a <br> becomes a line break in one text and nothing in the other."""
+    return "".join(text.split())
 
 
 def _blockquote_texts(tree: Any) -> list[str]:
-    """The text of every ``<blockquote>`` in the page, white space normalised."""
+    """The text of every ``<blockquote>`` in the page, white space removed."""
     return [_normalised(element.text_content()) for element in tree.iter("blockquote")]
 
 

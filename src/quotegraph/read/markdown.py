@@ -82,19 +82,32 @@ def parse_front_matter(body: str) -> Metadata:
             continue
         key = pair.group("key").strip().lower()
         if pair.group("value").strip():
-            found.setdefault(key, []).extend(_values(pair.group("value")))
-    fields: dict[str, object] = {}
+            found.setdefault(key, []).append(pair.group("value"))
+    authors: tuple[str, ...] = ()
+    scalars: dict[str, str] = {}
     for name, values in found.items():
         field = _KEYS.get(name)
-        if field is None or not values or field in fields:
-            continue
-        if field == "authors":
-            fields[field] = tuple(values)
-        elif field in _DATE_FIELDS:
-            fields[field] = parse_date(values[0]) or find_date(values[0]) or values[0]
-        else:
-            fields[field] = values[0]
-    return Metadata(**fields)  # type: ignore[arg-type]
+        if field == "authors" and not authors:
+            authors = tuple(author for value in values for author in _values(value))
+        elif field is not None and field not in scalars and (value := _scalar(values[0])):
+            if field in _DATE_FIELDS:
+                value = parse_date(value) or find_date(value) or value
+            scalars[field] = value
+    get = scalars.get
+    return Metadata(
+        title=get("title"),
+        authors=authors,
+        publication=get("publication"),
+        volume=get("volume"),
+        issue=get("issue"),
+        pages=get("pages"),
+        published=get("published"),
+        posted=get("posted"),
+        poster=get("poster"),
+        editor=get("editor"),
+        transcriber=get("transcriber"),
+        archive=get("archive"),
+    )
 
 
 def split_front_matter(text: str) -> tuple[str, Metadata]:

@@ -15,7 +15,7 @@ import datetime
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 from quotegraph.model import Metadata, Span
 from quotegraph.read.boilerplate import (
@@ -314,76 +314,92 @@ def _editor(lines: Sequence[_Line], heading_index: int) -> str | None:
     return None
 
 
-def mine(text: str, boilerplate: Sequence[Span] = ()) -> Metadata:
-    """Metadata from a plain text: its header lines, its editor's note and its boilerplate lines."""
-    lines = _lines(text, boilerplate)
-    titles: list[int] = []
+@dataclass(slots=True)
+class _Header:
+    """What the lines above the body say, collected while scanning them."""
+
+    titles: list[int] = field(default_factory=list)  # indexes of title-like lines
     authors: tuple[str, ...] = ()
-    source = SourceLine()
-    dated: str | None = None
+    source: SourceLine = field(default_factory=SourceLine)
+    dated: str | None = None  # from a date-only line such as "(Spring 1956)"
     editor: str | None = None
-    header_end = len(lines)
-    non_boilerplate = 0
+    end: int = 0  # index of the first line of the body
+
+
+def _is_title_like(line: _Line, block_size: int) -> bool:
+    """Short, on a line of its own (or of two), not a quotation, not a sentence."""
+    return (
+        len(line.text) <= 150
+        and block_size <= 2
+        and not line.text.startswith(_OPENING_QUOTE)
+        and (not line.text.endswith(".") or len(line.text) <= 60)
+    )
+
+
+def _scan_header(lines: Sequence[_Line]) -> _Header:
+    """Classify the lines above the body: byline, title, source line, date, note heading."""
+    header = _Header(end=len(lines))
     block_sizes = Counter(line.block for line in lines if not line.boilerplate)
+    seen = 0
     for index, line in enumerate(lines):
         if line.boilerplate:
             continue
-        non_boilerplate += 1
-        if non_boilerplate > _HEADER_LINES:
-            header_end = index
+        seen += 1
+        if seen > _HEADER_LINES:
+            header.end = index
             break
-        if _HEADING.fullmatch(line.text):
-            editor = _editor(lines, index)
-            header_end = index
+        if _HEADING.fullmatch(line.text):  # an editor's note begins the body
+            header.editor = _editor(lines, index)
+            header.end = index
             break
         if (edited := _EDITED_BY.fullmatch(line.text)) is not None:
-            editor = editor or person_name(edited.group("by"))
-            continue
-        parsed = parse_source_line(line.text)
-        if parsed is not None:
-            if parsed.publication and source.publication is None:
-                source = parsed
+            header.editor = header.editor or person_name(edited.group("by"))
+        elif (source := parse_source_line(line.text)) is not None:
+            if source.publication and header.source.publication is None:
+                header.source = source
             else:
-                dated = dated or parsed.published
-            continue
-        if parse_date(line.text) is not None:
-            dated = dated or parse_date(line.text)
-            continue
-        if not authors and (names := byline(line.text)) and len(line.text) <= 60:
-            authors = names
-            continue
-        if (
-            len(line.text) <= 150
-            and block_sizes[line.block] <= 2
-            and not line.text.startswith(_OPENING_QUOTE)
-            and (not line.text.endswith(".") or len(line.text) <= 60)
-        ):
-            titles.append(index)
-            continue
-        header_end = index
-        break
+                header.dated = header.dated or source.published
+        elif (date := parse_date(line.text)) is not None:
+            header.dated = header.dated or date
+        elif not header.authors and len(line.text) <= 60 and (names := byline(line.text)):
+            header.authors = names
+        elif _is_title_like(line, block_sizes[line.block]):
+            header.titles.append(index)
+        else:
+            header.end = index
+            break
+    return header
 
-    title, title_year = None, None
-    if titles:
-        title = lines[titles[0]].text
-        year = _BRACKETED_YEAR.search(title)
-        if year is not None:
-            title_year, title = year.group("year"), title[: year.start()]
-        prefix, colon, rest = title.partition(": ")
-        elsewhere = text[: lines[titles[0]].start] + text[lines[titles[0]].end :]
-        if colon and rest and person_name(prefix) and (title_year or prefix in elsewhere):
-            authors = authors or (prefix,)
-            title = rest
-        if len(titles) > 1 and titles[1] == titles[0] + 1:
-            subtitle = lines[titles[1]].text
-            if _title_case(title) and _title_case(subtitle) and not subtitle.endswith("."):
-                joint = " " if title.endswith(("?", "!", ".", ":")) else ". "
-                title = f"{title}{joint}{subtitle}"
-        title = title.strip() or None
 
-    body = text[lines[header_end].start :] if header_end < len(lines) else ""
-    note_publication, note_date = _appeared_in(body[:_NOTE_WINDOW])
+def _title(text: str, lines: Sequence[_Line], header: _Header) -> tuple[str | None, tuple[str, ...], str | None]:
+    """(title, authors, bracketed year) from the first title line, and a subtitle right under it.
 
+    "Gerry Healy: After … [1956]" gives the title "After …", the author Gerry Healy and the year
+    1956 — the prefix only when it is shaped like a name and something supports it (the archive's
+    "[year]" convention, or the name recurring in the text), so "Stalin Goes: …" stays a title.
+    """
+    if not header.titles:
+        return None, header.authors, None
+    first = lines[header.titles[0]]
+    title, authors, year = first.text, header.authors, None
+    bracketed = _BRACKETED_YEAR.search(title)
+    if bracketed is not None:
+        year, title = bracketed.group("year"), title[: bracketed.start()]
+    prefix, colon, rest = title.partition(": ")
+    elsewhere = text[: first.start] + text[first.end :]
+    if colon and rest and person_name(prefix) and (year or prefix in elsewhere):
+        authors = authors or (prefix,)
+        title = rest
+    if len(header.titles) > 1 and header.titles[1] == header.titles[0] + 1:
+        subtitle = lines[header.titles[1]].text
+        if _title_case(title) and _title_case(subtitle) and not subtitle.endswith("."):
+            joint = " " if title.endswith(("?", "!", ".", ":")) else ". "
+            title = f"{title}{joint}{subtitle}"
+    return title.strip() or None, authors, year
+
+
+def _credits(lines: Sequence[_Line]) -> tuple[str | None, str | None, str | None, str | None]:
+    """(posted, poster, transcriber, archive) from the posting and transcription lines."""
     posted = poster = transcriber = archive = None
     for line in lines:
         if not line.boilerplate:
@@ -399,21 +415,32 @@ def mine(text: str, boilerplate: Sequence[Span] = ()) -> Metadata:
                 transcriber = _cut_name(credit.group("who"))
                 site = _CREDITED_SITE.search(line.text)
                 archive = site.group("site") if site else None
+    return posted, poster, transcriber, archive
 
-    published = source.published or note_date or dated or title_year
-    for candidate in (note_date, dated, title_year):
+
+def mine(text: str, boilerplate: Sequence[Span] = ()) -> Metadata:
+    """Metadata from a plain text: its header lines, its editor's note and its boilerplate lines."""
+    lines = _lines(text, boilerplate)
+    header = _scan_header(lines)
+    title, authors, title_year = _title(text, lines, header)
+    body = text[lines[header.end].start :] if header.end < len(lines) else ""
+    note_publication, note_date = _appeared_in(body[:_NOTE_WINDOW])
+    posted, poster, transcriber, archive = _credits(lines)
+    # The most authoritative date first; a later one only where it says the same more precisely.
+    published = header.source.published or note_date or header.dated or title_year
+    for candidate in (note_date, header.dated, title_year):
         published = _more_precise(published, candidate)
     return Metadata(
         title=title,
         authors=authors,
-        publication=source.publication or note_publication,
-        volume=source.volume,
-        issue=source.issue,
-        pages=source.pages,
+        publication=header.source.publication or note_publication,
+        volume=header.source.volume,
+        issue=header.source.issue,
+        pages=header.source.pages,
         published=published,
         posted=posted,
         poster=poster,
-        editor=editor,
+        editor=header.editor,
         transcriber=transcriber,
         archive=archive,
         boilerplate=tuple(boilerplate),
@@ -423,8 +450,8 @@ def mine(text: str, boilerplate: Sequence[Span] = ()) -> Metadata:
 def merge(primary: Metadata, secondary: Metadata) -> Metadata:
     """``primary``'s fields, each empty one filled from ``secondary``."""
     filled = {
-        field.name: getattr(secondary, field.name)
-        for field in fields(Metadata)
-        if not getattr(primary, field.name) and getattr(secondary, field.name)
+        name: getattr(secondary, name)
+        for name in (each.name for each in fields(Metadata))
+        if not getattr(primary, name) and getattr(secondary, name)
     }
     return replace(primary, **filled)

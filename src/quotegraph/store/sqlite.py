@@ -57,9 +57,14 @@ _HINT = "run `quotegraph documents` to list ids and names"
 _after_document_row: Callable[[Document], None] | None = None
 
 
+def _clean(value: str) -> str:
+    """User input may carry lone surrogates (undecodable argv bytes) that SQLite cannot take."""
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
 def fold(value: str) -> str:
     """Case-, accent- and spacing-insensitive form used for speaker and work filters."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    decomposed = unicodedata.normalize("NFKD", _clean(value).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
 
@@ -74,7 +79,7 @@ def fts_query(user_text: str) -> str | None:
     double quotes stays a phrase, and a trailing ``*`` on a word asks for a prefix match. All terms
     must match. Returns None when nothing searchable is left, which callers treat as "no hits".
     """
-    text = user_text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+    text = _clean(user_text).replace("\x00", " ")
     terms: list[str] = []
     for match in _FTS_PIECE.finditer(text):
         phrase, word = match.group(1), match.group(2)
@@ -432,18 +437,18 @@ class SQLiteStore(Store):
             fold(q.speaker) if q.speaker is not None else None,
             q.cue,
             int(src is not None),
-            src.work if src else None,
-            fold(src.work) if src and src.work is not None else None,
-            src.page if src else None,
-            src.edition if src else None,
-            src.evidence if src else None,
-            citation.start if citation else None,
-            citation.end if citation else None,
+            src.work if src is not None else None,
+            fold(src.work) if src is not None and src.work is not None else None,
+            src.page if src is not None else None,
+            src.edition if src is not None else None,
+            src.evidence if src is not None else None,
+            citation.start if citation is not None else None,
+            citation.end if citation is not None else None,
             q.parent,
-            q.speaker_span.start if q.speaker_span else None,
-            q.speaker_span.end if q.speaker_span else None,
-            q.cue_span.start if q.cue_span else None,
-            q.cue_span.end if q.cue_span else None,
+            q.speaker_span.start if q.speaker_span is not None else None,
+            q.speaker_span.end if q.speaker_span is not None else None,
+            q.cue_span.start if q.cue_span is not None else None,
+            q.cue_span.end if q.cue_span is not None else None,
             q.confidence,
             int(q.closed),
         )
@@ -491,7 +496,7 @@ class SQLiteStore(Store):
 
     def _resolve(self, db: sqlite3.Connection, ref: str) -> int:
         """Document pk for an id, source path, name, stem or id prefix — first kind that matches."""
-        ref = ref.strip()
+        ref = _clean(ref).strip()
         if not ref:
             raise DocumentNotFound(f"no document reference given: {_HINT}")
         row = db.execute("SELECT pk FROM document WHERE id = ?", (ref.lower(),)).fetchone()
