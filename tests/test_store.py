@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -620,7 +621,7 @@ def test_search_text_ranks_documents_and_quotes(filled: SQLiteStore) -> None:
     assert all("[" in h.snippet and "]" in h.snippet for h in hits)
     quote_hit = next(h for h in hits if h.kind == "quote" and h.document_name == "002_mao.txt")
     assert (quote_hit.quote_id, quote_hit.speaker) == ("q1", "Mao Zedong")
-    assert MAO[quote_hit.start : quote_hit.end] == "a revolution is not a dinner party"  # type: ignore[index]
+    assert MAO[quote_hit.start : quote_hit.end] == "a revolution is not a dinner party"
     assert len(filled.search_text("revolution", limit=2)) == 2
     assert filled.search_text("revolution", limit=0) == []
     marked = filled.search_text("dinner", highlight=("\x02", "\x03"))
@@ -699,9 +700,12 @@ def test_hostile_strings_are_taken_literally(filled: SQLiteStore) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(st.characters(exclude_categories=())))
-def test_arbitrary_search_text_never_raises(filled: SQLiteStore, query: str) -> None:
+def test_arbitrary_user_text_never_raises(filled: SQLiteStore, query: str) -> None:
     filled.quotes(search=query)
     filled.search_text(query, limit=3)
+    filled.quotes(speaker=query, work=query)
+    with contextlib.suppress(DocumentNotFound):
+        filled.get_document(query)
 
 
 def test_fold() -> None:
@@ -730,6 +734,25 @@ def test_failed_ingest_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
         assert not store.has_version(doc.content_hash)
         assert store.ingest(doc, analysis).status == "added"
     check_integrity(path)
+
+
+def test_a_locked_store_is_a_store_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.db"
+    with SQLiteStore(path) as writer, SQLiteStore(path, timeout=0.05) as other:
+        errors: list[StoreError] = []
+
+        def meanwhile(_: Document) -> None:
+            with pytest.raises(StoreError, match="locked") as info:
+                other.ingest(*mao())
+            errors.append(info.value)
+            assert other.documents() == []  # readers are not blocked by the writer
+
+        monkeypatch.setattr("quotegraph.store.sqlite._after_document_row", meanwhile)
+        assert writer.ingest(*pollitt()).status == "added"
+        monkeypatch.setattr("quotegraph.store.sqlite._after_document_row", None)
+        assert len(errors) == 1
+        assert other.ingest(*mao()).status == "added"
+        assert len(other.documents()) == 2
 
 
 def test_duplicate_quote_ids_are_refused_atomically(store: SQLiteStore) -> None:
@@ -791,6 +814,9 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
         with SQLiteStore(path) as reader:
             assert [d.name for d in reader.documents()] == ["000_batch.txt", "001_batch.txt"]
             assert not reader.has_version(victim.content_hash)
+        # The victim's text is larger than SQLite's page cache, so uncommitted pages have already
+        # spilled into the WAL: recovery must ignore them.
+        assert os.path.getsize(f"{path}-wal") > 1_000_000
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
         assert child.returncode == -signal.SIGKILL
@@ -807,7 +833,7 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
         assert [d.name for d in store.documents()] == ["000_batch.txt", "001_batch.txt"]
         assert not store.has_version(victim.content_hash)
         assert {q.document_name for q in store.quotes()} == {"000_batch.txt", "001_batch.txt"}
-        assert store.search_text("filler") == []
+        assert store.search_text("filler") == []  # FTS rolled back with the rest
     db = sqlite3.connect(path)
     assert db.execute("SELECT count(*) FROM document WHERE name = ?", (victim.name,)).fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM quote").fetchone()[0] == 4
@@ -828,4 +854,7 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
         assert [d.id for d in store.documents()] == [d.id for d, _ in docs]
         assert len(store.quotes()) == 10
         assert store.get_document(victim.name).document == victim
+        # 500,000 matches in one document: snippets must stay fast (FTS5's snippet() would take minutes)
+        started = time.monotonic()
         assert [h.document_name for h in store.search_text("filler")] == [victim.name]
+        assert time.monotonic() - started < 5

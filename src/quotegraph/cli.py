@@ -127,9 +127,9 @@ def extract(paths: Sequence[str], out_dir: str | None, fmt: str) -> None:
 
 
 def _open_store(db: str) -> Any:
-    from quotegraph.store import SQLiteStore
+    from quotegraph.store import open_store
 
-    return SQLiteStore(db)
+    return open_store(db)
 
 
 _db_option = click.option(

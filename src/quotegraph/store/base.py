@@ -122,6 +122,10 @@ class Store(Protocol):
         """Resolve an id, id prefix (≥ 6), name, stem or source path; raise DocumentNotFound."""
         ...
 
+    def resolve(self, ref: str) -> str:
+        """The document id a reference stands for, e.g. to redirect a name to its permalink."""
+        ...
+
     def quotes(
         self,
         speaker: str | None = None,

@@ -12,11 +12,13 @@ import os
 import re
 import sqlite3
 import unicodedata
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, cast
@@ -70,6 +72,24 @@ def fold(value: str) -> str:
 
 
 _FTS_PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_WORD = re.compile(r"[^\W_]+")  # roughly FTS5 unicode61's idea of a token
+_SPACES = re.compile(r"\s+")
+_TRAILING = re.compile(r"[^\w\s]{1,3}")  # closing marks and punctuation after the last word
+
+
+def _pieces(user_text: str) -> list[tuple[str, bool]]:
+    """Split user text into (phrase, is_prefix) pieces: words, "quoted phrases", word* prefixes."""
+    text = _clean(user_text).replace("\x00", " ")
+    pieces: list[tuple[str, bool]] = []
+    for match in _FTS_PIECE.finditer(text):
+        phrase, word = match.group(1), match.group(2)
+        prefix = False
+        if word is not None:
+            phrase = word.rstrip("*")
+            prefix = phrase != word
+        if phrase is not None and any(ch.isalnum() for ch in phrase):
+            pieces.append((phrase, prefix))
+    return pieces
 
 
 def fts_query(user_text: str) -> str | None:
@@ -79,20 +99,86 @@ def fts_query(user_text: str) -> str | None:
     double quotes stays a phrase, and a trailing ``*`` on a word asks for a prefix match. All terms
     must match. Returns None when nothing searchable is left, which callers treat as "no hits".
     """
-    text = _clean(user_text).replace("\x00", " ")
-    terms: list[str] = []
-    for match in _FTS_PIECE.finditer(text):
-        phrase, word = match.group(1), match.group(2)
-        prefix = False
-        if word is not None:
-            stripped = word.rstrip("*")
-            prefix = stripped != word
-            phrase = stripped
-        if phrase is None or not any(ch.isalnum() for ch in phrase):
-            continue
+    terms = []
+    for phrase, prefix in _pieces(user_text):
         term = '"' + phrase.replace('"', '""') + '"'
         terms.append(term + " *" if prefix else term)
     return " ".join(terms) if terms else None
+
+
+def _fold_token(token: str) -> str:
+    return token.lower() if token.isascii() else fold(token)
+
+
+def snippet(
+    text: str,
+    user_text: str,
+    highlight: tuple[str, str] = ("[", "]"),
+    width: int = 24,
+    scan: int = 400_000,
+) -> str:
+    """About ``width`` words of ``text`` where the most query terms meet, matches marked.
+
+    Done here rather than with FTS5's snippet(), which is quadratic in the number of matches and
+    takes seconds on a long document full of a common word. Only the first ``scan`` characters are
+    searched, stopping at the first window holding every term; without any match there (it may have
+    been in the title) the snippet is the start of the text.
+    """
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    for phrase, prefix in _pieces(user_text):
+        words = [_fold_token(w) for w in _WORD.findall(phrase)]
+        if prefix and words:
+            prefixes.append(words.pop())
+        exact.update(words)
+    wanted = len(exact) + len(set(prefixes))
+
+    def term(token: str) -> str | None:
+        folded = _fold_token(token)
+        if folded in exact:
+            return folded
+        return next(("*" + p for p in prefixes if folded.startswith(p)), None)
+
+    tokens = _WORD.finditer(text, 0, min(len(text), scan))
+    seen: list[re.Match[str]] = []
+    recent: deque[tuple[int, str]] = deque()  # matches among the last ``width`` tokens
+    in_reach: Counter[str] = Counter()
+    best = (0, 0, 0)  # (distinct terms, first match index, last match index)
+    for i, token in enumerate(tokens):
+        seen.append(token)
+        key = term(token.group())
+        if key is None:
+            continue
+        recent.append((i, key))
+        in_reach[key] += 1
+        while recent[0][0] <= i - width:
+            in_reach[recent.popleft()[1]] -= 1
+        distinct = sum(1 for n in in_reach.values() if n)
+        if distinct > best[0]:
+            best = (distinct, recent[0][0], i)
+            if distinct == wanted:
+                break
+    _, first, last = best
+    begin = max(0, first - min(width // 4, width - (last - first + 1)))
+    seen.extend(islice(tokens, max(0, begin + width - len(seen))))
+    window = seen[begin : begin + width]
+    if not window:
+        return ""
+    hit = term
+    left, right = highlight
+    parts = ["…"] if text[: window[0].start()].strip() else []
+    for i, token in enumerate(window):
+        if i:
+            parts.append(_SPACES.sub(" ", text[window[i - 1].end() : token.start()]))
+        word = token.group()
+        parts.append(f"{left}{word}{right}" if hit(word) is not None else word)
+    rest = text[window[-1].end() :]
+    trailing = _TRAILING.match(rest)
+    if trailing:
+        parts.append(trailing.group())
+    if rest[trailing.end() if trailing else 0 :].strip():
+        parts.append(" …" if trailing and trailing.group() else "…")
+    return "".join(parts)
 
 
 def _lineage_key(document: Document) -> str:
@@ -704,24 +790,33 @@ class SQLiteStore(Store):
         match = fts_query(query)
         if match is None or limit <= 0:
             return []
-        left, right = highlight
         with self._guard("searching") as db:
-            doc_hits = db.execute(
-                "SELECT d.id, d.name, d.title, snippet(document_fts, -1, ?, ?, '…', 16), "
-                "bm25(document_fts, 2.0, 1.0) AS rank FROM document_fts "
-                "JOIN document d ON d.pk = document_fts.rowid "
-                "WHERE document_fts MATCH ? AND d.is_current = 1 ORDER BY rank LIMIT ?",
-                (left, right, match, limit),
-            ).fetchall()
-            quote_hits = db.execute(
-                "SELECT d.id, d.name, d.title, q.id, q.speaker, q.span_start, q.span_end, "
-                "snippet(quote_fts, -1, ?, ?, '…', 16), bm25(quote_fts) AS rank FROM quote_fts "
-                "JOIN quote q ON q.pk = quote_fts.rowid JOIN document d ON d.pk = q.doc_pk "
-                "WHERE quote_fts MATCH ? AND d.is_current = 1 ORDER BY rank LIMIT ?",
-                (left, right, match, limit),
-            ).fetchall()
-        hits = [SearchHit("document", r[0], r[1], r[2], None, None, None, None, r[3], -r[4]) for r in doc_hits] + [
-            SearchHit("quote", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -r[8]) for r in quote_hits
-        ]
-        hits.sort(key=lambda h: -h.score)
-        return hits[:limit]
+            doc_hits = [
+                (-r[4], r[0], SearchHit("document", r[1], r[2], r[3], None, None, None, None, "", -r[4]))
+                for r in db.execute(
+                    "SELECT d.pk, d.id, d.name, d.title, bm25(document_fts, 2.0, 1.0) AS rank "
+                    "FROM document_fts JOIN document d ON d.pk = document_fts.rowid "
+                    "WHERE document_fts MATCH ? AND d.is_current = 1 ORDER BY rank LIMIT ?",
+                    (match, limit),
+                )
+            ]
+            quote_hits = [
+                (-r[7], r[8], SearchHit("quote", r[0], r[1], r[2], r[3], r[4], r[5], r[6], "", -r[7]))
+                for r in db.execute(
+                    "SELECT d.id, d.name, d.title, q.id, q.speaker, q.span_start, q.span_end, "
+                    "bm25(quote_fts) AS rank, q.text FROM quote_fts "
+                    "JOIN quote q ON q.pk = quote_fts.rowid JOIN document d ON d.pk = q.doc_pk "
+                    "WHERE quote_fts MATCH ? AND d.is_current = 1 ORDER BY rank LIMIT ?",
+                    (match, limit),
+                )
+            ]
+            best = sorted(doc_hits + quote_hits, key=lambda h: -h[0])[:limit]
+            hits = []
+            # Snippets only for the hits returned; a document's text is read up to the scan limit.
+            for _, source, hit in best:
+                if hit.kind == "document":
+                    source = db.execute(
+                        "SELECT substr(text, 1, 400000) FROM document WHERE pk = ?", (source,)
+                    ).fetchone()[0]
+                hits.append(replace(hit, snippet=snippet(str(source), query, highlight)))
+        return hits
