@@ -76,7 +76,7 @@ def source_from_json(d: dict[str, Any] | None) -> Source | None:
         page=d.get("page"),
         edition=d.get("edition"),
         citation=_unspan(d.get("citation")),
-        evidence=d.get("evidence") or "citation",
+        evidence=d.get("evidence", "citation"),
     )
 
 
