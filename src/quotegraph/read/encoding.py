@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import ftfy
 import ftfy.bad_codecs  # registers the "sloppy-windows-1252" codec
 from charset_normalizer import from_bytes
+from ftfy.badness import is_bad
 
 from quotegraph.errors import BinaryFile, EmptyFile, UndecodableFile
 
@@ -71,6 +72,7 @@ _NON_ASCII_LETTER_SHARE = 0.5  # Western text: a few %; Cyrillic or Greek read a
 _MIN_LETTERS = 20  # below this the share says nothing
 _NON_ASCII_WORD = re.compile(r"[^\W\d_a-zA-Z]{4,}")  # "Ïðèâåò": no Western word looks like this
 _LINE_BREAK = re.compile(r"\r\n?")
+_C1_CONTROL = re.compile("[\x80-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,14 @@ def _decode(raw: bytes, path: str, declared: str | None) -> tuple[str, str, list
     raise UndecodableFile(path, "undecodable text (not UTF-8, and no known encoding fits)")
 
 
+def repair_mojibake(text: str) -> str:
+    """ftfy with FTFY_CONFIG; skipped (same result, much faster) when ftfy's own mojibake test
+    finds nothing and there are no C1 controls, the only two things that config acts on."""
+    if not (is_bad(text) or _C1_CONTROL.search(text)):
+        return text
+    return ftfy.fix_text(text, FTFY_CONFIG)
+
+
 def normalise_line_breaks(text: str) -> tuple[str, tuple[str, ...]]:
     """CRLF and lone CR become LF, so that offsets and blank-line paragraph breaks mean one thing."""
     fixed = _LINE_BREAK.sub("\n", text)
@@ -214,7 +224,7 @@ def decode(raw: bytes, path: str, declared: str | None = None, line_breaks: bool
         notes.extend(note)
     if not text.strip():
         raise EmptyFile(path, "empty file (only white space)")
-    fixed = ftfy.fix_text(text, FTFY_CONFIG)
+    fixed = repair_mojibake(text)
     if fixed != text:
         notes.append("mojibake repaired by ftfy")
         text = fixed
