@@ -27,7 +27,10 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 @pytest.mark.slow
-def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quotegraph.read
+
+    monkeypatch.setattr(quotegraph.read, "MAX_BYTES", 4096)  # stands for the 50 MB limit
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "good.txt").write_text("Trotsky wrote: “No devil ever yet voluntarily cut off his own claws.”\n")
@@ -35,10 +38,14 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 100)
     (corpus / "cp1252.txt").write_bytes("Lenin said: \x93Learn, learn and learn.\x94\n".encode("latin-1"))
     (corpus / "truncated.txt").write_bytes("He said: “It is true, comrades,” and left é".encode()[:-1])
+    (corpus / "huge.txt").write_text("Stalin said nothing. " * 400)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["extract", str(corpus), "--out", str(out)])
+    missing = tmp_path / "missing.txt"
+    result = CliRunner().invoke(cli, ["extract", str(corpus), str(missing), "--out", str(out)])
     assert result.exit_code == 1
-    assert "empty.txt" in result.output and "binary.txt" in result.output
+    for name, code in [("empty.txt", "QG102"), ("binary.txt", "QG103"), ("huge.txt", "QG104"), ("missing", "QG101")]:
+        assert re.search(rf"\[{code}\] \S*{name}", result.output), (name, result.output)
+    assert "4 failed" in result.output
     assert sorted(p.name for p in out.glob("*.json")) == ["cp1252.json", "good.json", "truncated.json"]
     good = json.loads((out / "good.json").read_text(encoding="utf-8"))
     assert good["quotes"][0]["speaker"] == "Trotsky"

@@ -858,3 +858,20 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
         started = time.monotonic()
         assert [h.document_name for h in store.search_text("filler")] == [victim.name]
         assert time.monotonic() - started < 5
+
+
+def test_a_file_that_goes_back_to_an_older_content_makes_it_current_again(store: SQLiteStore) -> None:
+    first = make_doc("002_mao.txt", MAO)
+    store.ingest(first, Analysis(first.name, first.metadata))
+    second = make_doc("002_mao.txt", MAO + " Edited.")
+    store.ingest(second, Analysis(second.name, second.metadata))
+    assert [d.version for d in store.documents()] == [2]
+    result = store.reingest(first)
+    assert (result.status, result.version) == ("restored", 1)
+    assert [(d.id, d.version) for d in store.documents()] == [(first.id, 1)]
+    assert store.reingest(first).status == "unchanged"
+    # the same bytes under another name are not a revert of that other document
+    elsewhere = make_doc("other.txt", MAO)
+    assert store.reingest(elsewhere).status == "unchanged"
+    with pytest.raises(DocumentNotFound):
+        store.reingest(make_doc("new.txt", "never stored"))

@@ -147,7 +147,7 @@ def ingest(paths: Sequence[str], db: str) -> None:
     with _open_store(db) as store:
         for doc in batch.documents():
             if store.has_version(doc.content_hash):
-                statuses["unchanged"] += 1
+                statuses[store.reingest(doc).status] += 1
                 batch.done += 1
                 continue
             analysis = batch.analyse(doc)

@@ -12,7 +12,7 @@ from typing import Literal, Protocol, Self
 
 from quotegraph.model import Analysis, Document
 
-IngestStatus = Literal["added", "unchanged", "new-version"]
+IngestStatus = Literal["added", "unchanged", "new-version", "restored"]
 HitKind = Literal["document", "quote"]
 
 
@@ -112,6 +112,11 @@ class Store(Protocol):
 
     def has_version(self, content_hash: str) -> bool:
         """True if these exact bytes are stored already, so the caller can skip analysing them."""
+        ...
+
+    def reingest(self, document: Document) -> IngestResult:
+        """Content that is stored already comes again: "unchanged", or "restored" when the file went
+        back to an older version of its own (X → Y → X), which becomes current again."""
         ...
 
     def documents(self) -> list[DocumentRow]:

@@ -541,6 +541,31 @@ class SQLiteStore(Store):
 
     # -- reading ---------------------------------------------------------------------------------
 
+    def reingest(self, document: Document) -> IngestResult:
+        key = _lineage_key(document)
+        with self._guard(f"re-ingesting {document.name}") as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute(
+                    "SELECT d.id, d.version, d.is_current, d.lineage_pk, l.key FROM document d "
+                    "JOIN lineage l ON l.pk = d.lineage_pk WHERE d.content_hash = ?",
+                    (document.content_hash,),
+                ).fetchone()
+                if row is None:
+                    raise DocumentNotFound(f"{document.name} is not stored yet: ingest it first")
+                doc_id, version, is_current, lineage_pk, lineage_key = row
+                if is_current or lineage_key != key:
+                    db.execute("ROLLBACK")
+                    return IngestResult("unchanged", doc_id, version)
+                db.execute("UPDATE document SET is_current = 0 WHERE lineage_pk = ?", (lineage_pk,))
+                db.execute("UPDATE document SET is_current = 1 WHERE id = ?", (doc_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return IngestResult("restored", doc_id, version)
+
     def has_version(self, content_hash: str) -> bool:
         with self._guard("looking up a content hash") as db:
             row = db.execute("SELECT 1 FROM document WHERE content_hash = ?", (content_hash,)).fetchone()
