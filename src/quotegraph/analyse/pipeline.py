@@ -5,6 +5,7 @@ No I/O and no state beyond the loaded spaCy pipeline, so a Dask worker can run i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,7 @@ _QUESTION_CUE = re.compile(r"\b(?:the|a|this|that)\s+question\b[\s,:]*$", re.IGN
 _SO_SAYS = re.compile(r"^\W*(?:So|Thus)\s+(?:says|said|wrote|writes|declared|declares|spoke|speaks)\b", re.IGNORECASE)
 _INTRODUCER_END = re.compile(r"(?::-?|:\s*[-–—]|[-–—]:)\s*$")
 _WORD = re.compile(r"[\w’'-]+")
+_REQUOTE_WINDOW = 200
 # What, standing between a reporting verb and a short quotation, makes the quotation a thing named
 # rather than words reported ("declared following the “confession”", "announced a ‘Leninist Levy’").
 _NOT_DIRECT = (
@@ -91,6 +93,9 @@ class _Run:
     pars: list[Paragraph] = field(default_factory=list)
     starts: dict[int, list[int]] = field(default_factory=dict)
     quotes: list[_Q] = field(default_factory=list)
+    by_par: dict[int, list[_Q]] = field(default_factory=dict)  # quotations never cross paragraphs
+    par_starts: list[int] = field(default_factory=list)
+    group_ends: dict[int, int] = field(default_factory=dict)
     parsed: dict[tuple[int, int], Any] = field(default_factory=dict)
 
     @property
@@ -103,6 +108,7 @@ def analyse(document: Document, settings: Settings | None = None) -> Analysis:
     settings = settings or Settings()
     run = _Run(document, settings, load(settings.model))
     run.pars = paragraphs(document.text)
+    run.par_starts = [p.start for p in run.pars]
     _find_quotes(run)
     names = speakers.NameBook(document.text, lambda phrase: _all_proper(run, phrase))
     groups = sources.publications(document.text)
@@ -142,8 +148,25 @@ def _find_quotes(run: _Run) -> None:
             start, end = marks.trim(text, span.start, span.end)
             found.append(_Q(start, end, holder.index, None, None, markless=True, from_markup=True))
     _link_continuations(run, found)
-    _nest(found)
-    run.quotes = found
+    _set_quotes(run, found)
+
+
+def _set_quotes(run: _Run, quotes: list[_Q]) -> None:
+    """Order, nest and index the quotations (parents are indices into ``run.quotes``)."""
+    quotes.sort(key=lambda q: (q.start, -q.end))
+    run.quotes = quotes
+    run.by_par = {}
+    for q in quotes:
+        run.by_par.setdefault(q.paragraph, []).append(q)
+    index = {id(q): i for i, q in enumerate(quotes)}
+    for same_par in run.by_par.values():
+        for q in same_par:
+            best: _Q | None = None
+            for outer in same_par:
+                inside = outer is not q and outer.start <= q.outer_start and q.outer_end <= outer.end
+                if inside and (best is None or (outer.end - outer.start) < (best.end - best.start)):
+                    best = outer
+            q.parent = index[id(best)] if best is not None else None
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[a-z]\)|\d+[.)]|[-*•])\s")
@@ -221,18 +244,6 @@ def _link_continuations(run: _Run, found: list[_Q]) -> None:
         first.continues = True
 
 
-def _nest(found: list[_Q]) -> None:
-    found.sort(key=lambda q: (q.start, -q.end))
-    for idx, q in enumerate(found):
-        best: int | None = None
-        for jdx in range(idx):
-            outer = found[jdx]
-            inside = outer.start <= q.outer_start and q.outer_end <= outer.end and outer is not q
-            if inside and (best is None or (outer.end - outer.start) < (found[best].end - found[best].start)):
-                best = jdx
-        q.parent = best
-
-
 # --- speakers -------------------------------------------------------------------------------
 
 
@@ -255,6 +266,15 @@ def _all_proper(run: _Run, phrase: str) -> bool:
     return all(t.pos_ == "PROPN" for t in run.nlp(phrase, disable=["parser", "ner"]))
 
 
+def _quotes_between(run: _Run, start: int, end: int) -> list[_Q]:
+    out: list[_Q] = []
+    k = max(0, bisect.bisect_right(run.par_starts, start) - 1)
+    while k < len(run.pars) and run.pars[k].start <= end:
+        out.extend(run.by_par.get(k, ()))
+        k += 1
+    return out
+
+
 def _hidden(run: _Run, start: int, end: int, keep: _Q | None = None, at: int | None = None) -> list[tuple[int, int]]:
     """Quotations inside a window whose words must not be read as attribution.
 
@@ -262,7 +282,7 @@ def _hidden(run: _Run, start: int, end: int, keep: _Q | None = None, at: int | N
     quotations enclosing that position — inside them, their words are the context.
     """
     out = []
-    for q in run.quotes:
+    for q in _quotes_between(run, start, end):
         if q.end <= start or q.start >= end:
             continue
         if at is not None:
@@ -341,8 +361,7 @@ def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
     _carry_over(run)
     kept = [q for q in run.quotes if not q.markless or q.from_markup or q.via == "introducer"]
     if len(kept) != len(run.quotes):
-        run.quotes = kept
-        _nest(run.quotes)
+        _set_quotes(run, kept)
 
 
 def _capitalised_after_mark(window: str) -> bool:
@@ -411,8 +430,8 @@ def _from_previous_sentence(
     k = starts.index(sent_start)
     a, b = starts[k - 1], sent_start
     if any(
-        o.paragraph == q.paragraph and a <= o.start < b and o.attribution is not None
-        for o in run.quotes
+        a <= o.start < b and o.attribution is not None
+        for o in run.by_par[q.paragraph]
         if o is not q and o.parent == q.parent
     ):
         return None, ""  # that sentence introduces quotations of its own
@@ -424,10 +443,14 @@ def _from_previous_sentence(
 
 
 def _group_end(run: _Run, q: _Q) -> int:
-    last = q.paragraph
-    if q.group is not None:
-        last = max(o.paragraph for o in run.quotes if o.group == q.group)
-    return last
+    """The last paragraph of the multi-paragraph quotation ``q`` belongs to."""
+    if q.group is None:
+        return q.paragraph
+    if not run.group_ends:
+        for o in run.quotes:
+            if o.group is not None:
+                run.group_ends[o.group] = max(run.group_ends.get(o.group, 0), o.paragraph)
+    return run.group_ends[q.group]
 
 
 def _resolve_person(
@@ -550,7 +573,9 @@ def _classify(run: _Run) -> None:
             q.kind = "speech"
             q.attribution = None
             continue
-        requote = _requoted(words, [(t, o) for t, o in speech_texts if not _encloses(run, o, q)])
+        # a re-quotation echoes words quoted shortly before (bounded, so long documents stay linear)
+        recent = speech_texts[-_REQUOTE_WINDOW:]
+        requote = _requoted(words, [(t, o) for t, o in recent if not _encloses(run, o, q)])
         if requote is not None and len(words) >= 3:
             q.kind = "speech"
             if q.attribution is None or not q.attribution.speaker:
@@ -582,7 +607,7 @@ def _is_block(run: _Run, q: _Q, par: Paragraph) -> bool:
 def _own_words(run: _Run, q: _Q) -> str:
     """The quotation's words with the quotations nested in it left out."""
     chars = list(run.text[q.start : q.end])
-    for o in run.quotes:
+    for o in run.by_par[q.paragraph]:
         if o is not q and _encloses(run, q, o):
             for k in range(max(o.outer_start, q.start), min(o.outer_end, q.end)):
                 chars[k - q.start] = " "
@@ -645,8 +670,8 @@ def _cite(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
                 continue
             if cited.source.work:
                 known.add(cited.source.work)
-            for q in run.quotes:
-                before = q.paragraph == par.index and pos <= q.outer_end <= span.start
+            for q in run.by_par.get(par.index, ()):
+                before = pos <= q.outer_end <= span.start
                 if before and q.source is None and q.parent is None and q.kind in {"speech", "block"}:
                     q.source = cited.source
                     q.citation_span = span
@@ -731,8 +756,8 @@ def _named_nearby(run: _Run, q: _Q, known: set[str], persons: set[str]) -> Sourc
 
 def _title_in_lead(run: _Run, q: _Q) -> str | None:
     """ "Under the heading ‘X’, the paper had the following to say: ‘…’": the article X."""
-    for o in run.quotes:
-        near = o.paragraph == q.paragraph and o.end < q.start
+    for o in run.by_par[q.paragraph]:
+        near = o.end < q.start
         if near and o.kind == "title" and o.parent is None:
             between = run.text[o.outer_end : q.outer_start]
             if not re.search(r"[.!?]\s+[A-Z]", between) or len(between) < 200:
