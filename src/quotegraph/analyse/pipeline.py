@@ -641,6 +641,8 @@ def _direct_cue(run: _Run, q: _Q, before: str) -> bool:
     if q.via == "trailing":
         return True
     between = run.text[a.cue_span.end : q.outer_start]
+    if re.match(r"\s*(?:that|whether)\b", between) and len(between.split()) <= 12:
+        return True  # inside the reported clause: "Khrushchev now says that Stalin was the victim of “phobia,”"
     if len(between.split()) > 4:
         return False
     if re.search(r"\bas\s+(?:an?\s+)?\W*$", between, re.I):
