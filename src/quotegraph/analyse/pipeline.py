@@ -358,7 +358,7 @@ def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
             q.split = prev.split = True
             if prev.attribution is None or prev.attribution.speaker is None:
                 prev.attribution, prev.via = found, "split"
-    _carry_over(run)
+    _carry_over(run, names)
     kept = [q for q in run.quotes if not q.markless or q.from_markup or q.via == "introducer"]
     if len(kept) != len(run.quotes):
         _set_quotes(run, kept)
@@ -502,7 +502,25 @@ def _next_sibling(run: _Run, idx: int) -> _Q | None:
     return None
 
 
-def _carry_over(run: _Run) -> None:
+_TOPIC = re.compile(
+    r"(?:^|[.!?]\s+)(?:And\s+)?(?:[Ww]hat|[Hh]ow)\s+(?:of|about)\s+((?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w’'-]+)\s*\?",
+    re.MULTILINE,
+)
+
+
+def _topic_speaker(run: _Run, q: _Q, names: speakers.NameBook) -> speakers.Attribution | None:
+    """ "What of Mikoyan? “Today, our country …”": the paragraph asks whose words come next."""
+    par = run.pars[q.paragraph]
+    m = None
+    for m in _TOPIC.finditer(run.text, par.start, q.outer_start):
+        pass
+    if m is None:
+        return None
+    name = m.group(1)
+    return speakers.Attribution(names.fullest(name), Span(m.start(1), m.end(1)), m.group().strip(" .!?"), None)
+
+
+def _carry_over(run: _Run, names: speakers.NameBook) -> None:
     """Paragraphs of one quotation share its speaker; "… ‘So the attitude …" goes on the last one."""
     by_group: dict[int, speakers.Attribution] = {}
     for q in run.quotes:
@@ -515,6 +533,8 @@ def _carry_over(run: _Run) -> None:
         if q.attribution is None or not q.attribution.speaker:
             if q.group is not None and q.group in by_group:
                 q.attribution, q.via = by_group[q.group], "continued"
+            elif (topic := _topic_speaker(run, q, names)) is not None:
+                q.attribution, q.via = topic, "topic"
             elif _same_voice(run, last_top, q):
                 assert last_top is not None and last_top.attribution is not None
                 q.attribution, q.via = last_top.attribution, "continued"
