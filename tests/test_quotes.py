@@ -169,3 +169,13 @@ def test_offsets_anchor_and_json_round_trips(words: list[str]) -> None:
         assert doc.text[q.start : q.end] == q.text
         assert "\n\n" not in q.text.strip()
     assert from_json(to_json(analysis)) == analysis
+
+
+def test_rhetorical_question_names_whose_words_follow() -> None:
+    qs = run("What of Mikoyan? “Today, our country and toiling humanity are doing honor to the great leader.”")
+    assert qs[0].speaker == "Mikoyan"
+
+
+def test_fragments_inside_a_reported_clause_are_speech() -> None:
+    qs = run("Khrushchev now says that Stalin was the victim of “phobia,” and of nothing else.")
+    assert (qs[0].kind, qs[0].speaker) == ("speech", "Khrushchev")

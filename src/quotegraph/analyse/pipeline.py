@@ -512,8 +512,8 @@ def _topic_speaker(run: _Run, q: _Q, names: speakers.NameBook) -> speakers.Attri
     """ "What of Mikoyan? “Today, our country …”": the paragraph asks whose words come next."""
     par = run.pars[q.paragraph]
     m = None
-    for m in _TOPIC.finditer(run.text, par.start, q.outer_start):
-        pass
+    for m in _TOPIC.finditer(run.text, par.start, q.outer_start):  # noqa: B007 - the last one counts
+        continue
     if m is None:
         return None
     name = m.group(1)
