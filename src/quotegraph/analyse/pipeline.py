@@ -511,11 +511,10 @@ _TOPIC = re.compile(
 def _topic_speaker(run: _Run, q: _Q, names: speakers.NameBook) -> speakers.Attribution | None:
     """ "What of Mikoyan? “Today, our country …”": the paragraph asks whose words come next."""
     par = run.pars[q.paragraph]
-    m = None
-    for m in _TOPIC.finditer(run.text, par.start, q.outer_start):  # noqa: B007 - the last one counts
-        continue
-    if m is None:
+    asked = list(_TOPIC.finditer(run.text, par.start, q.outer_start))
+    if not asked:
         return None
+    m = asked[-1]
     name = m.group(1)
     return speakers.Attribution(names.fullest(name), Span(m.start(1), m.end(1)), m.group().strip(" .!?"), None)
 
