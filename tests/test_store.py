@@ -875,3 +875,29 @@ def test_a_file_that_goes_back_to_an_older_content_makes_it_current_again(store:
     assert store.reingest(elsewhere).status == "unchanged"
     with pytest.raises(DocumentNotFound):
         store.reingest(make_doc("new.txt", "never stored"))
+
+
+def test_entity_and_date_rows_of_current_versions(store: SQLiteStore) -> None:
+    from quotegraph.model import DateRef, Entity
+
+    doc = make_doc("k.txt", KHRUSHCHEV)
+    analysis = Analysis(
+        doc.name,
+        doc.metadata,
+        dates=(DateRef(0, 10, KHRUSHCHEV[0:10], "1956", False),),
+        entities=(Entity("Nikita Khrushchev", "PERSON", ("Khrushchev",), (Span(0, 10),)),),
+    )
+    store.ingest(doc, analysis)
+    [row] = store.entity_rows()
+    assert (row.canonical, row.type, row.mentions, row.spans) == (
+        "Nikita Khrushchev",
+        "PERSON",
+        ("Khrushchev",),
+        ((0, 10),),
+    )
+    assert store.entity_rows(type="org") == []
+    [date] = store.date_rows()
+    assert (date.document_name, date.value, date.typo) == ("k.txt", "1956", False)
+    newer = make_doc("k.txt", KHRUSHCHEV + " Later.")
+    store.ingest(newer, Analysis(newer.name, newer.metadata))
+    assert store.entity_rows() == [] and store.date_rows() == []

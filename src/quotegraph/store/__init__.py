@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from quotegraph.store.base import (
+    DateRow,
     DocumentRow,
+    EntityRow,
     IngestResult,
     IngestStatus,
     QuoteRow,
@@ -23,7 +25,9 @@ def open_store(location: str | Path) -> Store:
 
 
 __all__ = [
+    "DateRow",
     "DocumentRow",
+    "EntityRow",
     "IngestResult",
     "IngestStatus",
     "QuoteRow",

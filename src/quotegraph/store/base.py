@@ -80,6 +80,29 @@ class QuoteRow:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityRow:
+    """One entity as one document version has it (the link step merges them across documents)."""
+
+    document_id: str
+    document_name: str
+    canonical: str
+    type: str
+    mentions: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DateRow:
+    document_id: str
+    document_name: str
+    start: int
+    end: int
+    text: str
+    value: str | None
+    typo: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SpeakerRow:
     speaker: str
     quote_count: int
@@ -145,6 +168,14 @@ class Store(Protocol):
 
     def speakers(self) -> list[SpeakerRow]:
         """Speakers of current versions by number of quotations, then name."""
+        ...
+
+    def entity_rows(self, type: str | None = None) -> list[EntityRow]:
+        """Entities of current versions, per document, optionally of one type."""
+        ...
+
+    def date_rows(self) -> list[DateRow]:
+        """Dates of current versions, in document and text order."""
         ...
 
     def search_text(self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")) -> list[SearchHit]:

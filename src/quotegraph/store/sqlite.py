@@ -39,7 +39,9 @@ from quotegraph.model import (
     Span,
 )
 from quotegraph.store.base import (
+    DateRow,
     DocumentRow,
+    EntityRow,
     IngestResult,
     IngestStatus,
     QuoteRow,
@@ -805,6 +807,38 @@ class SQLiteStore(Store):
         rows = [SpeakerRow(name, count, docs, kinds.get(name, {})) for name, count, docs in totals]
         rows.sort(key=lambda r: (-r.quote_count, fold(r.speaker), r.speaker))
         return rows
+
+    def entity_rows(self, type: str | None = None) -> list[EntityRow]:
+        sql = (
+            "SELECT d.id, d.name, e.canonical, e.type, e.mentions, e.spans FROM entity e "
+            "JOIN document d ON d.pk = e.doc_pk WHERE d.is_current = 1"
+        )
+        params: list[Any] = []
+        if type is not None:
+            sql += " AND e.type = ?"
+            params.append(type.upper())
+        sql += " ORDER BY d.name, e.seq"
+        with self._guard("listing entities") as db:
+            rows = db.execute(sql, params).fetchall()
+        return [
+            EntityRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                tuple(json.loads(r[4])),
+                tuple((s.start, s.end) for s in _spans_from_json(r[5])),
+            )
+            for r in rows
+        ]
+
+    def date_rows(self) -> list[DateRow]:
+        with self._guard("listing dates") as db:
+            rows = db.execute(
+                "SELECT d.id, d.name, t.span_start, t.span_end, t.text, t.value, t.typo FROM date_ref t "
+                "JOIN document d ON d.pk = t.doc_pk WHERE d.is_current = 1 ORDER BY d.name, t.seq"
+            ).fetchall()
+        return [DateRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
 
     def search_text(self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         """BM25-ranked hits in current documents' titles and texts and in their quotations.
