@@ -8,12 +8,16 @@ import pytest
 
 from quotegraph.evaluate import score
 
-# Measured at the time of writing: quotes overlap F1 0.99, exact F1 0.99, speaker 0.98, source 1.0.
+# Measured at the time of writing: quotes overlap F1 0.99, exact F1 0.99, speaker 0.98, source 1.0;
+# dates relaxed F1 1.0, strict F1 1.0, value accuracy 1.0.
 FLOORS = {
     "quotes_overlap_f1": 0.95,
     "quotes_exact_f1": 0.93,
     "speaker_accuracy": 0.93,
     "source_accuracy": 0.93,
+    "dates_relaxed_f1": 0.95,
+    "dates_strict_f1": 0.93,
+    "date_value_accuracy": 0.93,
 }
 
 pytestmark = pytest.mark.slow
@@ -27,6 +31,9 @@ def test_dev_gold_floors(gold: dict[str, Any], dev_outputs: dict[str, Any], corp
         "quotes_exact_f1": figures["quotes_exact"]["f1"],
         "speaker_accuracy": figures["speaker_accuracy"],
         "source_accuracy": figures["source_accuracy"],
+        "dates_relaxed_f1": figures["dates_relaxed"]["f1"],
+        "dates_strict_f1": figures["dates_strict"]["f1"],
+        "date_value_accuracy": figures["date_value_accuracy"],
     }
     below = {k: (measured[k], floor) for k, floor in FLOORS.items() if measured[k] < floor}
     assert not below, f"below the quality floor (measured, floor): {below}"

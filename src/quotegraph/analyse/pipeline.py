@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from quotegraph.analyse import marks, sources, speakers
+from quotegraph.analyse.dates import find_dates, infer_writing_year
 from quotegraph.analyse.nlp import load
 from quotegraph.analyse.text import Paragraph, paragraphs, sentence_at, sentence_starts
 from quotegraph.model import Analysis, Document, Quote, QuoteKind, Source, Span
@@ -115,7 +116,15 @@ def analyse(document: Document, settings: Settings | None = None) -> Analysis:
     _attribute(run, names, groups)
     _classify(run)
     _cite(run, names, groups)
-    return Analysis(document=document.name, metadata=document.metadata, quotes=_finish(run, names))
+    metadata = document.metadata
+    if metadata.published is None and (written := infer_writing_year(document.text)) is not None:
+        metadata = replace(metadata, published=written)
+    return Analysis(
+        document=document.name,
+        metadata=metadata,
+        quotes=_finish(run, names),
+        dates=find_dates(document.text, metadata.published or metadata.posted),
+    )
 
 
 # --- finding quoted spans -------------------------------------------------------------------
