@@ -89,3 +89,25 @@ def test_evaluate_command_reports_the_gate_figures(gold_dir: Path, corpus_dir: P
     assert result.exit_code == 0
     figures = json.loads(result.stdout)
     assert figures["quotes_overlap"]["f1"] >= 0.95
+
+
+@pytest.mark.slow
+def test_entities_entity_and_timeline(tmp_path: Path, corpus_dir: Path) -> None:
+    db = str(tmp_path / "q.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(corpus_dir), "--db", db]).exit_code == 0
+    people = json.loads(runner.invoke(cli, ["entities", "--type", "person", "--format", "json", "--db", db]).stdout)
+    trotsky = next(e for e in people if e["canonical"] == "Leon Trotsky")
+    assert trotsky["documents"] >= 4 and trotsky["mentions"] > 20
+    zhukov = json.loads(runner.invoke(cli, ["entity", "Zhukhov", "--format", "json", "--db", db]).stdout)
+    assert zhukov["canonical"] == "Georgy Zhukov" and "G.K.Zhukhov" in zhukov["variants"]
+    assert zhukov["quotations_by"] and all(m["context"] for m in zhukov["mentions"])
+    assert runner.invoke(cli, ["entity", "Nobody At All", "--db", db]).exit_code == 1
+    rows = json.loads(
+        runner.invoke(cli, ["timeline", "--from", "1936", "--to", "1938", "--format", "json", "--db", db]).stdout
+    )
+    assert rows and all(1936 <= int(r["value"][:4]) <= 1938 or "/" in r["value"] for r in rows)
+    js = json.loads(
+        runner.invoke(cli, ["timeline", "--entity", "Trotsky", "--format", "timelinejs", "--db", db]).stdout
+    )
+    assert js["events"] and all("start_date" in e for e in js["events"])

@@ -9,7 +9,7 @@ import pytest
 from quotegraph.evaluate import score
 
 # Measured at the time of writing: quotes overlap F1 0.99, exact F1 0.99, speaker 0.98, source 1.0;
-# dates relaxed F1 1.0, strict F1 1.0, value accuracy 1.0.
+# dates relaxed F1 1.0, strict F1 1.0, value accuracy 1.0; entities recall 0.86, precision 0.94.
 FLOORS = {
     "quotes_overlap_f1": 0.95,
     "quotes_exact_f1": 0.93,
@@ -18,6 +18,8 @@ FLOORS = {
     "dates_relaxed_f1": 0.95,
     "dates_strict_f1": 0.93,
     "date_value_accuracy": 0.93,
+    "entity_recall": 0.84,
+    "entity_precision": 0.91,
 }
 
 pytestmark = pytest.mark.slow
@@ -34,6 +36,8 @@ def test_dev_gold_floors(gold: dict[str, Any], dev_outputs: dict[str, Any], corp
         "dates_relaxed_f1": figures["dates_relaxed"]["f1"],
         "dates_strict_f1": figures["dates_strict"]["f1"],
         "date_value_accuracy": figures["date_value_accuracy"],
+        "entity_recall": figures["entities"]["recall"],
+        "entity_precision": figures["entities"]["precision"],
     }
     below = {k: (measured[k], floor) for k, floor in FLOORS.items() if measured[k] < floor}
     assert not below, f"below the quality floor (measured, floor): {below}"

@@ -20,7 +20,7 @@ import click
 
 from quotegraph import __version__, goldjson
 from quotegraph.errors import QuotegraphError, ReadError
-from quotegraph.model import QUOTE_KINDS, Analysis, Document
+from quotegraph.model import ENTITY_TYPES, QUOTE_KINDS, Analysis, Document
 
 DEFAULT_DB = "quotegraph.db"
 _KIND_COLOURS = {"speech": "cyan", "block": "green", "term": "yellow", "title": "magenta"}
@@ -290,6 +290,150 @@ def documents(fmt: str, db: str) -> None:
         fmt,
         ["id", "name", "title", "authors", "published", "version", "quote_count"],
         {"id": 16, "name": 26, "title": 40, "authors": 18, "published": 10, "version": 7, "quote_count": 11},
+    )
+
+
+def _corpus_entities(store: Any, type_: str | None = None) -> list[Any]:
+    from quotegraph.link.entities import merge
+    from quotegraph.link.variants import same_name
+
+    return merge(store.entity_rows(type=type_), same_name)
+
+
+@cli.command()
+@click.option("--type", "type_", type=click.Choice(list(ENTITY_TYPES), case_sensitive=False), help="Only this type.")
+@_format_option
+@_db_option
+def entities(type_: str | None, fmt: str, db: str) -> None:
+    """Entities across the corpus, one per real referent however spelled, with their counts."""
+    with _open_store(db) as store:
+        rows = _corpus_entities(store, type_.upper() if type_ else None)
+    _rows_out(
+        [
+            {
+                "canonical": e.canonical,
+                "type": e.type,
+                "mentions": len(e.occurrences),
+                "documents": len(e.documents),
+                "variants": list(e.variants),
+            }
+            for e in rows
+        ],
+        fmt,
+        ["canonical", "type", "mentions", "documents", "variants"],
+        {"canonical": 34, "type": 11, "mentions": 8, "documents": 9, "variants": 50},
+    )
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_db_option
+def entity(name: str, fmt: str, db: str) -> None:
+    """One entity: its variants, mentions in context, quotations by and about it, documents, dates."""
+    from quotegraph.link.entities import find
+    from quotegraph.link.timeline import statements
+    from quotegraph.link.variants import same_name
+
+    with _open_store(db) as store:
+        everything = _corpus_entities(store)
+        found = find(everything, name, same_name)
+        if found is None:
+            raise click.ClickException(f"no entity called {name!r}: run `quotegraph entities` to list them")
+        texts = {d: store.get_document(d).document.text for d in found.documents}
+        names = {found.canonical, *found.variants}
+        by = [q for q in store.quotes() if q.speaker and any(_same_person(q.speaker, n) for n in names)]
+        about = _quotes_about(store, found, texts)
+        dated = statements(store.date_rows(), everything, texts, entity=found)
+    contexts = [
+        {
+            "document": o.document_name,
+            "start": o.start,
+            "end": o.end,
+            "context": _context(texts[o.document_id], o.start, o.end),
+        }
+        for o in found.occurrences
+    ]
+    data = {
+        "canonical": found.canonical,
+        "type": found.type,
+        "variants": list(found.variants),
+        "documents": list(found.documents),
+        "mentions": contexts,
+        "quotations_by": [dataclasses.asdict(q) for q in by],
+        "quotations_about": [dataclasses.asdict(q) for q in about],
+        "dates": [dataclasses.asdict(s) for s in dated],
+    }
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{found.canonical} ({found.type})")
+    if found.variants:
+        click.echo("  also written: " + ", ".join(found.variants))
+    click.echo(f"  {len(contexts)} mentions in {len(found.documents)} documents")
+    for c in contexts[:20]:
+        click.echo(f"    {c['document']}:{c['start']}  …{c['context']}…")
+    click.echo(f"  quotations by: {len(by)}")
+    for q in by[:20]:
+        click.echo(f"    {q.permalink}  {q.kind}: {q.text[:90]}")
+    click.echo(f"  quotations about: {len(about)}")
+    for q in about[:20]:
+        click.echo(f"    {q.permalink}  {q.speaker or '—'}: {q.text[:90]}")
+    click.echo(f"  dated statements: {len(dated)}")
+    for s in dated[:20]:
+        click.echo(f"    {s.value:<10} {s.sentence[:100]}")
+
+
+def _same_person(speaker: str, name: str) -> bool:
+    from quotegraph.link.variants import same_name
+
+    return speaker == name or same_name(speaker, name)
+
+
+def _quotes_about(store: Any, found: Any, texts: dict[str, str]) -> list[Any]:
+    """Quotations whose words mention the entity (a mention span inside the quotation)."""
+    spans = {(o.document_id, o.start) for o in found.occurrences}
+    out = []
+    for q in store.quotes():
+        if q.document_id in texts and any(d == q.document_id and q.start <= s < q.end for d, s in spans):
+            out.append(q)
+    return out
+
+
+def _context(text: str, start: int, end: int, width: int = 50) -> str:
+    return " ".join(text[max(0, start - width) : min(len(text), end + width)].split())
+
+
+@cli.command()
+@click.option("--entity", "entity_name", help="Only statements naming this entity.")
+@click.option("--from", "from_year", type=int, help="From this year.")
+@click.option("--to", "to_year", type=int, help="To this year.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "timelinejs"]), default="table", show_default=True)
+@_db_option
+def timeline(entity_name: str | None, from_year: int | None, to_year: int | None, fmt: str, db: str) -> None:
+    """Dated statements across the corpus, in order (TimelineJS JSON with --format timelinejs)."""
+    from quotegraph.link.entities import find
+    from quotegraph.link.timeline import statements, timelinejs
+    from quotegraph.link.variants import same_name
+
+    with _open_store(db) as store:
+        everything = _corpus_entities(store)
+        wanted = None
+        if entity_name:
+            wanted = find(everything, entity_name, same_name)
+            if wanted is None:
+                raise click.ClickException(f"no entity called {entity_name!r}: run `quotegraph entities`")
+        dates = store.date_rows()
+        texts = {d: store.get_document(d).document.text for d in {r.document_id for r in dates}}
+        items = statements(dates, everything, texts, wanted, from_year, to_year)
+    if fmt == "timelinejs":
+        click.echo(json.dumps(timelinejs(items), ensure_ascii=False, indent=2))
+        return
+    _rows_out(
+        [dataclasses.asdict(s) for s in items],
+        fmt,
+        ["value", "precision", "document_name", "entities", "sentence"],
+        {"value": 21, "precision": 9, "document_name": 26, "entities": 30, "sentence": 70},
     )
 
 

@@ -14,6 +14,7 @@ QuoteKind = Literal["speech", "block", "term", "title"]
 QUOTE_KINDS: tuple[QuoteKind, ...] = ("speech", "block", "term", "title")
 DocumentFormat = Literal["txt", "md", "html"]
 EntityType = Literal["PERSON", "ORG", "PUBLICATION", "WORK", "GPE", "EVENT"]
+ENTITY_TYPES: tuple[EntityType, ...] = ("PERSON", "ORG", "PUBLICATION", "WORK", "GPE", "EVENT")
 
 
 @dataclass(frozen=True, slots=True, order=True)

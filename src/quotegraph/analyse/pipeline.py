@@ -9,13 +9,14 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
-from quotegraph.analyse import marks, sources, speakers
+from quotegraph.analyse import entities, marks, sources, speakers
 from quotegraph.analyse.dates import find_dates, infer_writing_year
 from quotegraph.analyse.nlp import load
 from quotegraph.analyse.text import Paragraph, paragraphs, sentence_at, sentence_starts
-from quotegraph.model import Analysis, Document, Quote, QuoteKind, Source, Span
+from quotegraph.model import Analysis, Document, Entity, EntityType, Quote, QuoteKind, Source, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +120,12 @@ def analyse(document: Document, settings: Settings | None = None) -> Analysis:
     metadata = document.metadata
     if metadata.published is None and (written := infer_writing_year(document.text)) is not None:
         metadata = replace(metadata, published=written)
+    quotes = _finish(run, names)
     return Analysis(
         document=document.name,
         metadata=metadata,
-        quotes=_finish(run, names),
+        quotes=quotes,
+        entities=_entities(run, quotes, groups),
         dates=find_dates(document.text, metadata.published or metadata.posted),
     )
 
@@ -307,47 +310,40 @@ def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
     def is_group(name: str) -> bool:
         return name in groups or any(name.endswith(g) or g.endswith(name) for g in groups)
 
-    for idx, q in enumerate(run.quotes):
+    plans = [_plan(run, idx) for idx in range(len(run.quotes))]
+    wanted = [
+        (a, b, q)
+        for q, plan in zip(run.quotes, plans, strict=True)
+        for name, a, b in plan.attempts
+        if _gate(run, q, name, a, b)
+    ]
+    for q in run.quotes:  # the introducing sentences of quotations that open a paragraph
+        par = run.pars[q.paragraph]
+        if q.parent is None and q.paragraph > 0 and _opens_paragraph(run, q, par):
+            prev_par = run.pars[q.paragraph - 1]
+            ss = _sentences(run, prev_par)
+            for a, b in list(zip(ss, [*ss[1:], prev_par.end], strict=True))[-2:]:
+                if speakers.may_attribute(run.text[a:b]):
+                    wanted.append((a, b, q))
+    _prefetch(run, wanted)
+    for q, plan in zip(run.quotes, plans, strict=True):
         par = run.pars[q.paragraph]
         starts = _sentences(run, par)
-        sent_start, sent_end = sentence_at(starts, par.end, q.outer_start)
-        parent = run.quotes[q.parent] if q.parent is not None else None
-        floor = max(sent_start, parent.outer_start + 1 if parent else 0)
-        prev = _previous_sibling(run, idx)
-        if prev is not None and prev.outer_end > floor:
-            floor = prev.outer_end
-        attempts: list[tuple[str, int, int]] = []
-        if prev is not None and prev.paragraph == q.paragraph and 0 < q.outer_start - prev.outer_end <= 60:
-            attempts.append(("split", prev.outer_end, q.outer_start))
-        if floor < q.outer_start:
-            attempts.append(("lead-in", floor, q.outer_start))
-        if floor > sent_start and floor < q.outer_start:
-            # "… recently said in answer to the question ‘…’: I’ll make it short …’"
-            attempts.append(("lead-in", max(sent_start, parent.outer_start + 1 if parent else 0), q.outer_start))
-        if q.closed:
-            nxt = _next_sibling(run, idx)
-            limit = min(sent_end if sent_end > q.outer_end else par.end, nxt.outer_start if nxt else par.end)
-            limit = min(limit, q.outer_end + 80)
-            if limit > q.outer_end:
-                attempts.append(("trailing", q.outer_end, limit))
+        sent_start, floor, prev, parent = plan.sent_start, plan.floor, plan.prev, plan.parent
         found: speakers.Attribution | None = None
         via = ""
-        for name, a, b in attempts:
-            window = run.text[a:b]
-            colon = window.rstrip().endswith(":")
-            if name == "trailing":
-                # "…,” he said" attributes; "….” He wants …" starts a new sentence, and only a bare
-                # name ("….” Henry Barbusse.") may stand there.
-                ended = run.text[q.start : q.end].rstrip().endswith(".")
-                cue_ok = speakers.may_attribute(window[:60]) and not ended
-                if not (cue_ok or _capitalised_after_mark(window)):
-                    continue
-                doc = _parse(run, a, b, _hidden(run, a, b, q))
-                found = _trailing(doc, a) if cue_ok else speakers.trailing_name(doc, a)
-            elif speakers.may_attribute(window) or colon:
-                doc = _parse(run, a, b, _hidden(run, a, b, q))
+        for name, a, b in plan.attempts:
+            gate = _gate(run, q, name, a, b)
+            if gate is None:
+                continue
+            doc = _parse(run, a, b, _hidden(run, a, b, q))
+            if gate == "trailing cue":
+                found = _trailing(doc, a)
+            elif gate == "trailing name":
+                found = speakers.trailing_name(doc, a)
+            else:
                 found = speakers.attribute_window(doc, a, prefer_last=True)
-                if found is None and colon:
+                if found is None and gate == "colon":
                     found = speakers.colon_subject(doc, a)
             if found is not None:
                 via = name
@@ -373,9 +369,84 @@ def _attribute(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
         _set_quotes(run, kept)
 
 
+_LEAD_IN_CHARS = 300  # a cue stands close to its quotation; longer lead-ins only cost parsing
+
+
+def _near(text: str, start: int, end: int) -> int:
+    """``start``, or a word boundary at most _LEAD_IN_CHARS before ``end``."""
+    if end - start <= _LEAD_IN_CHARS:
+        return start
+    cut = text.find(" ", end - _LEAD_IN_CHARS, end)
+    return cut + 1 if cut != -1 else start
+
+
 def _capitalised_after_mark(window: str) -> bool:
     stripped = window.lstrip(" ,”’\"'–—-")
     return stripped[:1].isupper()
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The windows that may attribute one quotation, in the order they are tried."""
+
+    attempts: list[tuple[str, int, int]]
+    sent_start: int
+    floor: int
+    prev: _Q | None
+    parent: _Q | None
+
+
+def _plan(run: _Run, idx: int) -> _Plan:
+    q = run.quotes[idx]
+    par = run.pars[q.paragraph]
+    sent_start, sent_end = sentence_at(_sentences(run, par), par.end, q.outer_start)
+    parent = run.quotes[q.parent] if q.parent is not None else None
+    floor = max(sent_start, parent.outer_start + 1 if parent else 0)
+    prev = _previous_sibling(run, idx)
+    if prev is not None and prev.outer_end > floor:
+        floor = prev.outer_end
+    attempts: list[tuple[str, int, int]] = []
+    if prev is not None and prev.paragraph == q.paragraph and 0 < q.outer_start - prev.outer_end <= 60:
+        attempts.append(("split", prev.outer_end, q.outer_start))
+    if floor < q.outer_start:
+        attempts.append(("lead-in", _near(run.text, floor, q.outer_start), q.outer_start))
+    if floor > sent_start and floor < q.outer_start:
+        # "… recently said in answer to the question ‘…’: I’ll make it short …’"
+        wide = max(sent_start, parent.outer_start + 1 if parent else 0)
+        attempts.append(("lead-in", _near(run.text, wide, q.outer_start), q.outer_start))
+    if q.closed:
+        nxt = _next_sibling(run, idx)
+        limit = min(sent_end if sent_end > q.outer_end else par.end, nxt.outer_start if nxt else par.end)
+        limit = min(limit, q.outer_end + 80)
+        if limit > q.outer_end:
+            attempts.append(("trailing", q.outer_end, limit))
+    return _Plan(attempts, sent_start, floor, prev, parent)
+
+
+def _gate(run: _Run, q: _Q, name: str, a: int, b: int) -> str | None:
+    """Whether a window is worth parsing, and how to read it: no cue word, no parse."""
+    window = run.text[a:b]
+    if name == "trailing":
+        # "…,” he said" attributes; "….” He wants …" starts a new sentence, and only a bare
+        # name ("….” Henry Barbusse.") may stand there.
+        ended = run.text[q.start : q.end].rstrip().endswith(".")
+        if speakers.may_attribute(window[:60]) and not ended:
+            return "trailing cue"
+        return "trailing name" if _capitalised_after_mark(window) else None
+    if window.rstrip().endswith(":"):
+        return "colon"
+    return "cue" if speakers.may_attribute(window) else None
+
+
+def _prefetch(run: _Run, windows: list[tuple[int, int, _Q]]) -> None:
+    """Parse many windows in one batch: spaCy runs several times faster on batches."""
+    todo: dict[tuple[int, int], str] = {}
+    for a, b, q in windows:
+        if (a, b) not in run.parsed and (a, b) not in todo:
+            todo[(a, b)] = speakers.mask(run.text, a, b, _hidden(run, a, b, q))
+    docs = run.nlp.pipe(todo.values(), disable=["ner"], batch_size=64)
+    for key, doc in zip(todo, docs, strict=True):
+        run.parsed[key] = doc
 
 
 def _trailing(doc: Any, offset: int) -> speakers.Attribution | None:
@@ -483,7 +554,12 @@ def _resolve_person(
                 if len(windows) >= 3:
                     break
         par_idx -= 1
-    docs = [(_parse(run, a, b, _hidden(run, a, b, at=pos)), a) for a, b in windows if b > a]
+    windows = [(a, b) for a, b in windows if b > a]
+    todo = {(a, b): speakers.mask(run.text, a, b, _hidden(run, a, b, at=pos)) for a, b in windows}
+    todo = {k: v for k, v in todo.items() if k not in run.parsed}
+    for key, doc in zip(todo, run.nlp.pipe(todo.values(), disable=["ner"]), strict=True):
+        run.parsed[key] = doc
+    docs = [(run.parsed[(a, b)], a) for a, b in windows]
     hit = speakers.antecedent(docs, is_group, found.pronoun or "he")
     if hit is None:
         return replace(found, speaker=None)
@@ -793,6 +869,117 @@ def _title_in_lead(run: _Run, q: _Q) -> str | None:
             if not re.search(r"[.!?]\s+[A-Z]", between) or len(between) < 200:
                 return run.text[o.start : o.end]
     return None
+
+
+# --- entities -------------------------------------------------------------------------------
+
+
+def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str]) -> tuple[Entity, ...]:
+    """Every named referent: gazetteer first, what the quotation engine learnt next, NER last."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from quotegraph.link.variants import same_name
+
+    text = run.text
+    lower_words = set(re.findall(r"\b[a-z][a-z’'-]+\b", text))
+
+    def common(word: str) -> bool:
+        w = word.lower()
+        return w in STOP_WORDS or w in lower_words
+
+    sentences: list[tuple[int, int]] = []
+    starts: set[int] = set()
+    for par in run.pars:
+        ss = _sentences(run, par)
+        starts.update(ss)
+        sentences += [(a, ss[i + 1] if i + 1 < len(ss) else par.end) for i, a in enumerate(ss)]
+    title_span = _title_span(run)
+    found = [
+        m
+        for m in entities.candidates(text, lambda pos: pos in starts)
+        if not (title_span and title_span.start <= m.start < title_span.end)
+        and not any(b.start <= m.start < b.end for b in run.doc.metadata.boilerplate)
+    ]
+    found = entities.resolve(found, _gazetteer_lookup, common, _gazetteer_exact, text)
+    found = entities.add_known(found, _known_mentions(run, quotes, groups, _gazetteer_lookup))
+    entities.tag_unknown(found, text, sentences, run.nlp, common)
+    return entities.cluster(found, same_name, common)
+
+
+@lru_cache(maxsize=65536)
+def _gazetteer_lookup(name: str) -> entities.Known | None:
+    """The gazetteer's entry for a written name (spelling variants included); cached per process."""
+    from quotegraph.link.gazetteer import lookup
+
+    entry = lookup(name)
+    return entities.Known(entry.id, entry.canonical, entry.type) if entry is not None else None
+
+
+@lru_cache(maxsize=65536)
+def _gazetteer_exact(name: str) -> entities.Known | None:
+    """Only a name the gazetteer lists as written (case aside), no spelling variant."""
+    from quotegraph.link.gazetteer import load, normalise
+
+    known = _gazetteer_lookup(name)
+    if known is None:
+        return None
+    entry = load().get(known.key)
+    names = {normalise(n) for n in entry.names} if entry is not None else set()
+    return known if normalise(name) in names else None
+
+
+def _title_span(run: _Run) -> Span | None:
+    """Where the document's own title is written: metadata, not a mention (first occurrence)."""
+    title = run.doc.metadata.title
+    if not title:
+        return None
+    at = run.text.find(title)
+    return Span(at, at + len(title)) if at != -1 else None
+
+
+def _known_mentions(
+    run: _Run, quotes: tuple[Quote, ...], groups: set[str], lookup: entities.Lookup
+) -> list[entities.Mention]:
+    """Mentions whose type the analysis already knows: speakers, cited works, titles, people of the metadata."""
+    text = run.text
+    out: list[entities.Mention] = []
+
+    def add(start: int, end: int, kind: EntityType, evidence: str) -> None:
+        written = text[start:end]
+        cut = re.search(r"[’']s?$", written) if kind != "WORK" else None
+        if cut:
+            end -= len(cut.group())
+            written = written[: len(written) - len(cut.group())]
+        written = re.sub(r"^(?:the|this|that|his|her|their)\s+", "", written)
+        while kind == "PERSON" and " " in written and written.split()[0].lower().strip(".") in speakers.TITLES:
+            written = written.split(None, 1)[1]  # "Marshal G.K.Zhukhov" → "G.K.Zhukhov"
+        start = end - len(written)
+        if not written.strip():
+            return
+        known = lookup(written)
+        out.append(entities.Mention(start, end, written, known.type if known else kind, known, evidence))
+
+    for q in quotes:
+        if q.speaker_span is not None and q.speaker and not q.speaker_span.of(text).islower():
+            name = q.speaker_span.of(text)
+            if name.lower() not in speakers.PRONOUN_WORDS:
+                add(q.speaker_span.start, q.speaker_span.end, "PUBLICATION" if name in groups else "PERSON", "speaker")
+        if q.source is not None and q.source.citation is not None and q.source.evidence == "lead-in":
+            add(q.source.citation.start, q.source.citation.end, "WORK", "cited")
+        if q.kind == "title":
+            add(q.start, q.end, "WORK", "title")
+    md = run.doc.metadata
+    people: list[tuple[str | None, EntityType]] = [(a, "PERSON") for a in md.authors]
+    people += [(md.poster, "PERSON"), (md.editor, "PERSON"), (md.transcriber, "PERSON")]
+    people += [(md.publication, "PUBLICATION")]
+    for person, kind in people:
+        if person:
+            for m in re.finditer(r"(?<!\w)" + re.escape(person) + r"(?!\w)", text):
+                add(m.start(), m.end(), kind, "metadata")
+    for name in groups:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+            add(m.start(), m.end(), "PUBLICATION", "publication")
+    return out
 
 
 # --- output ---------------------------------------------------------------------------------

@@ -360,6 +360,7 @@ _STOP_CAPITALISED = frozenset(
 )
 _PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _FIRST_PERSON = {"i", "we", "me", "us"}
+PRONOUN_WORDS = frozenset({*_PRONOUNS, *_FIRST_PERSON, "they", "them", "it"})
 _RELATIVE = {"who", "that", "which", "whom"}
 _DEMONSTRATIVES = {"this", "that", "these", "those"}
 # Heads of organisation names: "the Stalinist Party" is not who "he" refers to.

@@ -1,0 +1,448 @@
+"""People, organisations, publications, works, places and events, with every mention's offsets.
+
+Gazetteer first: the curated list knows the names of the movement in all their spellings, and
+looking a capitalised phrase up in it costs microseconds, where spaCy's NER costs more than the
+whole quotation engine. The tagger runs only on the sentences that still hold a name nobody knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from quotegraph.link.variants import is_derived
+from quotegraph.model import Entity, EntityType, Span
+
+# A capitalised phrase: capitalised words (initials, hyphens and apostrophes allowed) joined by
+# spaces, with lower-case connectors inside ("Communist Party of the Soviet Union").
+_WORD = r"(?:[A-Z]\.){0,3}[A-Z][\w’'-]*\w|(?:[A-Z]\.){1,3}"
+_CONNECTOR = r"(?:of|the|and|for|de|von|van|der|la|le|du|in|on|to|by|a|&)"
+# Joiners that stay inside an unknown name ("Communist Party of Great Britain", "Charles de Gaulle");
+# at the others ("Zinoviev and Kamenev", "Yezhov for the KGB") an unknown phrase is split.
+_KEEP_JOINED = {"of", "the", "de", "von", "van", "der", "la", "le", "du"}
+_NOT_NAMES = frozenset(
+    [
+        "page",
+        "pages",
+        "vol",
+        "no",
+        "nos",
+        "op",
+        "cit",
+        "ibid",
+        "edition",
+        "emphasis",
+        "chapter",
+        "part",
+        "section",
+        "figure",
+        "note",
+        "notes",
+        "submitted",
+        "co",
+        "posted",
+        "add",
+        "log",
+        "comment",
+        "comments",
+        "privacy",
+        "policy",
+        "terms",
+        "conditions",
+        "cookies",
+    ]
+)
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+_PHRASE = re.compile(
+    rf"(?<![\w’'])(?:{_WORD})(?:(?:[ \t]+|(?<=\.))(?:{_CONNECTOR}[ \t]+)*(?:{_WORD}))*(?!\w)(?![’'][a-z])"
+)
+_ORDINAL_CONGRESS = re.compile(
+    r"\b(?:(?:All[- ][Uu]nion\s+)?(?:\d{1,2}(?:st|nd|rd|th)\.?|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"
+    r"Ninth|Tenth|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|Eighteenth|"
+    r"Nineteenth|Twentieth|Twenty-first|Twenty-second)\s+(?:and\s+last\s+)?(?:All[- ][Uu]nion\s+)?"
+    r"(?:Party\s+)?[Cc]ongress)"
+)
+_POSSESSIVE = re.compile(r"[’']s?$")
+_NER_TYPES: dict[str, EntityType] = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "GPE",
+    "FAC": "GPE",
+    "EVENT": "EVENT",
+    "WORK_OF_ART": "WORK",
+    "LAW": "WORK",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the gazetteer says of a name."""
+
+    key: str  # stable id
+    canonical: str
+    type: EntityType
+
+
+Lookup = Callable[[str], Known | None]
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    type: EntityType | None = None
+    known: Known | None = None
+    evidence: str = ""
+
+
+@dataclass(slots=True)
+class _Cluster:
+    canonical: str
+    type: EntityType
+    key: str
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def candidates(text: str, sentence_initial: Callable[[int], bool]) -> list[Mention]:
+    """Capitalised phrases and congress names, possessive endings cut off (Healy's → Healy)."""
+    out: list[Mention] = []
+    for m in _ORDINAL_CONGRESS.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(), "EVENT", evidence="congress"))
+    taken = [Span(c.start, c.end) for c in out]
+    for m in _PHRASE.finditer(text):
+        start, end = m.start(), m.end()
+        phrase = m.group()
+        cut = _POSSESSIVE.search(phrase)
+        if cut:
+            end -= len(cut.group())
+            phrase = phrase[: len(phrase) - len(cut.group())]
+        # a trailing connector is not part of the name
+        while phrase and phrase.split()[-1] in {"of", "the", "and", "for", "in", "on", "to", "by", "a"}:
+            cut_to = phrase.rfind(" ")
+            end -= len(phrase) - cut_to
+            phrase = phrase[:cut_to]
+        span = Span(start, end)
+        for t in taken:
+            if t.overlaps(span) and t.end < end:
+                # "Twentieth Congress of the Communist Party …": the party is named after the congress
+                rest = re.match(r"[\s,]*(?:of\s+)?(?:the\s+)?", text[t.end : end])
+                cut_at = t.end + (rest.end() if rest else 0)
+                phrase, start, span = text[cut_at:end], cut_at, Span(cut_at, end)
+        if not phrase or any(t.overlaps(span) for t in taken):
+            continue
+        lead = start
+        while lead > 0 and text[lead - 1] in "‘“\"'(…[ ":
+            lead -= 1
+        initial = sentence_initial(start) or sentence_initial(lead) or (lead < start and text[lead:start].strip())
+        out.append(Mention(start, end, phrase, evidence="initial" if initial else "capitalised"))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def add_known(mentions: list[Mention], extra: Iterable[Mention]) -> list[Mention]:
+    """Add mentions the pipeline already knows (speakers, cited works, titles), replacing the
+    capitalised-phrase candidates they overlap: they carry better evidence of type and extent."""
+    extra = list(extra)
+    kept = [m for m in mentions if not any(e.start < m.end and m.start < e.end for e in extra)]
+    seen: set[tuple[int, int]] = set()
+    out: list[Mention] = []
+    for m in sorted([*kept, *extra], key=lambda x: (x.start, -x.end)):
+        if (m.start, m.end) in seen or (out and out[-1].end > m.start and out[-1].evidence != "congress"):
+            continue
+        seen.add((m.start, m.end))
+        out.append(m)
+    return out
+
+
+def resolve(
+    mentions: Iterable[Mention],
+    lookup: Lookup,
+    common: Callable[[str], bool] = lambda w: False,
+    exact: Lookup | None = None,
+    text: str = "",
+) -> list[Mention]:
+    """Whole phrase first, then its longest known sub-phrases ("Marshal G.K.Zhukhov" → "G.K.Zhukhov");
+    an unknown phrase is split at "and", "for" … and loses leading titles and common words."""
+    out: list[Mention] = []
+    exact = exact or lookup
+    for m in _extend(_split_unknown(mentions, lookup, exact, common), exact, text):
+        if m.type == "EVENT" and m.evidence == "congress":
+            m.known = lookup(m.text)
+            out.append(m)
+            continue
+        hit = lookup(m.text)
+        if hit is not None:
+            m.known, m.type = hit, hit.type
+            out.append(m)
+            continue
+        words = list(re.finditer(r"\S+", m.text))
+        found = False
+        for size in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - size + 1):
+                a, b = words[i].start(), words[i + size - 1].end()
+                sub = m.text[a:b]
+                if sub.split()[0] in {"of", "the", "and"} or sub.split()[-1] in {"of", "the", "and"}:
+                    continue
+                hit = lookup(sub)
+                if hit is not None:
+                    out.append(Mention(m.start + a, m.start + b, sub, hit.type, hit, "gazetteer"))
+                    found = True
+            if found:
+                break
+        if not found:
+            out.append(m)
+    return out
+
+
+def _split_unknown(
+    mentions: Iterable[Mention], lookup: Lookup, exact: Lookup, common: Callable[[str], bool]
+) -> list[Mention]:
+    """Cut titles ("Marshal"), sentence-initial common words ("Now Zhukov") and possessives
+    ("Lenin's Central Committee") off phrases, and split unknown ones at "and", "for" …"""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.evidence == "congress":
+            out.append(m)
+            continue
+        trimmed = _trim(m, lookup, common)
+        if trimmed is None:
+            continue
+        m = trimmed
+        joined = re.search(r"[’']s\s|\s(?:and|&|for|in|on|to|by|a)\s", m.text)
+        if (exact(m.text) if joined else lookup(m.text)) is not None:
+            out.append(m)
+            continue
+        for part in re.finditer(r"\S+?(?:\s+\S+?)*?(?=[’']s\s|\s+(?:and|&|for|in|on|to|by|a)\s+|$)", m.text):
+            piece = part.group()
+            if piece.startswith(("’s ", "'s ")):
+                continue
+            sub = _trim(
+                Mention(m.start + part.start(), m.start + part.end(), piece, m.type, None, m.evidence), lookup, common
+            )
+            if sub is not None:
+                out.append(sub)
+    return out
+
+
+_LOWER_HEAD = re.compile(r"[ \t]+([a-z][\w-]*)(?:[ \t]+([a-z][\w-]*))?")
+_COMPASS = re.compile(r"\b(western|eastern|northern|southern|central|far)[ \t]+$")
+
+
+def _extend(mentions: list[Mention], exact: Lookup, text: str) -> list[Mention]:
+    """Lower-case words the gazetteer knows as part of a name: "Moscow trials", "western Europe"."""
+    if not text:
+        return mentions
+    for m in mentions:
+        after = _LOWER_HEAD.match(text, m.end)
+        if after:
+            for group in (2, 1):
+                if after.group(group):
+                    end = after.end(group)
+                    hit = exact(text[m.start : end])
+                    if hit is not None:
+                        m.end, m.text, m.known, m.type = end, text[m.start : end], hit, hit.type
+                        break
+        before = _COMPASS.search(text, max(0, m.start - 12), m.start)
+        if before:
+            hit = exact(text[before.start() : m.end])
+            if hit is not None:
+                m.start, m.text, m.known, m.type = before.start(), text[before.start() : m.end], hit, hit.type
+    return mentions
+
+
+def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool]) -> Mention | None:
+    words = list(re.finditer(r"\S+", m.text))
+    while words and (
+        _is_title(words[0].group())
+        or (len(words) > 1 and m.evidence == "initial" and words[0].start() == 0 and common(words[0].group()))
+        or words[0].group()[:1].islower()
+        or words[0].group() in {"&", "’s", "'s"}
+    ):
+        words = words[1:]
+    if words and words[0].group() in {"The", "A", "An"} and len(words) > 1:
+        hit = lookup(m.text[words[0].start() :])
+        if hit is None or not hit.canonical.startswith(words[0].group() + " "):
+            words = words[1:]  # "The Soviet Union" → "Soviet Union"; "The Revolution Betrayed" stays
+    while words and words[-1].group() in _KEEP_JOINED:
+        words = words[:-1]
+    if not words:
+        return None
+    a, b = words[0].start(), words[-1].end()
+    text = m.text[a:b]
+    noise = _NOT_NAMES | _MONTHS | _KEEP_JOINED
+    if all(w.lower().strip(".") in noise for w in text.split()):
+        return None
+    if len(text) < 2 or (len(words) == 1 and text.endswith(".") and len(text) <= 3):
+        return None
+    return Mention(m.start + a, m.start + b, text, m.type, m.known, m.evidence)
+
+
+def _is_title(word: str) -> bool:
+    from quotegraph.analyse.speakers import TITLES
+
+    return word.lower().strip(".") in TITLES and word[:1].isupper()
+
+
+def tag_unknown(
+    mentions: list[Mention],
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    nlp: Any,
+    common: Callable[[str], bool] = lambda w: False,
+) -> None:
+    """Type the names nobody knows with spaCy's NER, run on a few words around each of them only
+    (whole sentences would cost more than everything else quotegraph does to a document).
+
+    Single words that open a sentence, occur in lower case too, or are made from a name
+    (Stalinist, Russian) are not worth asking about: they are dropped untyped."""
+    unknown = [
+        m
+        for m in mentions
+        if m.type is None
+        and not (" " not in m.text and (m.evidence == "initial" or common(m.text) or is_derived(m.text)))
+    ]
+    windows: list[tuple[int, int]] = []
+    for m in unknown:
+        s = next((s for s in sentences if s[0] <= m.start < s[1]), (m.start, m.end))
+        a = max(s[0], _word_boundary(text, m.start - _NER_CONTEXT, forward=True))
+        b = min(s[1], _word_boundary(text, m.end + _NER_CONTEXT, forward=False))
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(b, windows[-1][1]))
+        else:
+            windows.append((a, max(b, m.end)))
+    labels: dict[tuple[int, int], EntityType] = {}
+    docs = nlp.pipe((text[a:b] for a, b in windows), disable=["parser", "tagger", "attribute_ruler"])
+    for (a, _), doc in zip(windows, docs, strict=True):
+        for ent in doc.ents:
+            kind = _NER_TYPES.get(ent.label_)
+            if kind is not None:
+                labels[(a + ent.start_char, a + ent.end_char)] = kind
+    for m in mentions:
+        if m.type is not None:
+            continue
+        for (a, b), kind in labels.items():
+            if a <= m.start < b or m.start <= a < m.end:
+                m.type, m.evidence = kind, "ner"
+                break
+
+
+_NER_CONTEXT = 40  # characters of context on each side of an unknown name
+
+
+def _word_boundary(text: str, pos: int, forward: bool) -> int:
+    pos = max(0, min(len(text), pos))
+    step = 1 if forward else -1
+    while 0 < pos < len(text) and not text[pos].isspace():
+        pos += step
+    return pos
+
+
+def cluster(
+    mentions: Iterable[Mention], same: Callable[[str, str], bool], common: Callable[[str], bool] = lambda w: False
+) -> tuple[Entity, ...]:
+    """One entity per real referent: by gazetteer key, else by spelling variants and surnames."""
+    clusters: list[_Cluster] = []
+    by_key: dict[str, _Cluster] = {}
+    for m in mentions:
+        if m.type is None or (m.known is None and is_derived(m.text.split()[-1]) and m.text[:1].isupper()):
+            continue
+        key = m.known.key if m.known is not None else _congress_key(m)
+        if key is not None:
+            c = by_key.get(key)
+            if c is None:
+                c = _Cluster(m.known.canonical if m.known else m.text, m.known.type if m.known else m.type, key)
+                by_key[key] = c
+                clusters.append(c)
+            c.mentions.append(m)
+            continue
+        if " " not in m.text and m.evidence in {"capitalised", "initial"} and common(m.text):
+            # "the Party", "the Opposition": the latest fuller name with that head word, or nothing
+            head = next(
+                (
+                    c
+                    for c in reversed(clusters)
+                    if any(x.text.split()[-1] == m.text and " " in x.text for x in c.mentions)
+                ),
+                None,
+            )
+            if head is not None:
+                head.mentions.append(m)
+            continue
+        target = next((c for c in clusters if c.key.startswith("doc:") and _same_referent(c, m, same)), None)
+        if target is None:
+            target = _Cluster(m.text, m.type, f"doc:{m.text}")
+            clusters.append(target)
+        target.mentions.append(m)
+        if len(m.text.split()) > len(target.canonical.split()):
+            target.canonical = m.text  # the fullest name the document gives
+    out = []
+    for c in clusters:
+        names: list[str] = []
+        for m in c.mentions:
+            if m.text not in names:
+                names.append(m.text)
+        kind = c.type if not c.key.startswith("doc:") else _vote(c)
+        out.append(Entity(c.canonical, kind, tuple(names), tuple(Span(m.start, m.end) for m in c.mentions)))
+    return tuple(out)
+
+
+_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+    )
+}
+
+
+def _congress_key(m: Mention) -> str | None:
+    """ "19th Party Congress", "All Union 19th. Party Congress", "Nineteenth Congress": one event."""
+    if m.evidence != "congress":
+        return None
+    num = re.search(r"(\d{1,2})(?:st|nd|rd|th)", m.text)
+    if num:
+        return f"congress:{int(num.group(1))}"
+    word = re.search(r"(?i)\b(twenty-\w+|\w+)\s+(?:and\s+last\s+)?(?:all[- ]union\s+)?(?:party\s+)?congress", m.text)
+    if word:
+        w = word.group(1).lower()
+        n = _ORDINALS.get(w) or (20 + _ORDINALS.get(w.split("-")[-1], 0) if w.startswith("twenty-") else None)
+        if n:
+            return f"congress:{n}"
+    return f"congress:{m.text.lower()}"
+
+
+def _vote(c: _Cluster) -> EntityType:
+    """The type most of a cluster's mentions were given (speakers count as people)."""
+    votes: dict[EntityType, int] = {}
+    for m in c.mentions:
+        if m.type is not None:
+            votes[m.type] = votes.get(m.type, 0) + (3 if m.evidence == "speaker" else 1)
+    return max(votes, key=lambda t: votes[t]) if votes else c.type
+
+
+def _same_referent(c: _Cluster, m: Mention, same: Callable[[str, str], bool]) -> bool:
+    if any(x.text == m.text for x in c.mentions):
+        return True
+    people = {"PERSON"} | ({m.type} if m.evidence == "speaker" else set())
+    if c.type in people or m.type in people or any(x.evidence == "speaker" for x in c.mentions):
+        return any(same(x.text, m.text) for x in c.mentions)
+    return False
