@@ -48,7 +48,7 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path, monkeypatc
     assert "4 failed" in result.output
     assert sorted(p.name for p in out.glob("*.json")) == ["cp1252.json", "good.json", "truncated.json"]
     good = json.loads((out / "good.json").read_text(encoding="utf-8"))
-    assert good["quotes"][0]["speaker"] == "Trotsky"
+    assert good["quotes"][0]["speaker"] == "Leon Trotsky"
     cp = json.loads((out / "cp1252.json").read_text(encoding="utf-8"))
     assert cp["quotes"][0]["text"] == "Learn, learn and learn."
 
@@ -62,7 +62,7 @@ def test_ingest_is_idempotent_and_queries_work(tmp_path: Path, corpus_dir: Path)
     again = runner.invoke(cli, ["ingest", str(corpus_dir / "003_34df39d8ba34d179.txt"), "--db", db])
     assert again.exit_code == 0 and "1 unchanged" in again.output
     rows = json.loads(runner.invoke(cli, ["quotes", "--speaker", "khrushchev", "--format", "json", "--db", db]).output)
-    assert rows and all(r["speaker"] == "Khrushchev" for r in rows)
+    assert rows and all(r["speaker"] == "Nikita Khrushchev" for r in rows)
     csv_out = runner.invoke(cli, ["quotes", "--kind", "term", "--format", "csv", "--db", db]).output
     assert csv_out.splitlines()[0].startswith("document_id,")
     shown = runner.invoke(cli, ["show", "003_34df39d8ba34d179", "--db", db])

@@ -121,11 +121,12 @@ def analyse(document: Document, settings: Settings | None = None) -> Analysis:
     if metadata.published is None and (written := infer_writing_year(document.text)) is not None:
         metadata = replace(metadata, published=written)
     quotes = _finish(run, names)
+    found = _entities(run, quotes, groups)
     return Analysis(
         document=document.name,
         metadata=metadata,
-        quotes=quotes,
-        entities=_entities(run, quotes, groups),
+        quotes=_canonical_speakers(quotes, found),
+        entities=found,
         dates=find_dates(document.text, metadata.published or metadata.posted),
     )
 
@@ -926,6 +927,21 @@ def _gazetteer_exact(name: str) -> entities.Known | None:
     entry = load().get(known.key)
     names = {normalise(n) for n in entry.names} if entry is not None else set()
     return known if normalise(name) in names else None
+
+
+def _canonical_speakers(quotes: tuple[Quote, ...], found: tuple[Entity, ...]) -> tuple[Quote, ...]:
+    """A speaker is named by the canonical name of the entity their written name belongs to,
+    so that "Trotsky" in one document and "Leon Trotsky" in another are one speaker."""
+    by_span = {(sp.start, sp.end): e for e in found for sp in e.spans}
+    out = []
+    for q in quotes:
+        entity = by_span.get((q.speaker_span.start, q.speaker_span.end)) if q.speaker_span else None
+        if entity is None and q.speaker:
+            entity = next((e for e in found if q.speaker in e.mentions), None)
+        if entity is not None and q.speaker and entity.canonical != q.speaker:
+            q = replace(q, speaker=entity.canonical)
+        out.append(q)
+    return tuple(out)
 
 
 def _title_span(run: _Run) -> Span | None:
