@@ -357,12 +357,24 @@ def _word_boundary(text: str, pos: int, forward: bool) -> int:
 
 
 def cluster(
-    mentions: Iterable[Mention], same: Callable[[str, str], bool], common: Callable[[str], bool] = lambda w: False
+    mentions: Iterable[Mention],
+    same: Callable[[str, str], bool],
+    common: Callable[[str], bool] = lambda w: False,
+    context: Callable[[str], Sequence[Known]] = lambda name: (),
 ) -> tuple[Entity, ...]:
-    """One entity per real referent: by gazetteer key, else by spelling variants and surnames."""
+    """One entity per real referent: by gazetteer key, else by spelling variants and surnames.
+
+    ``context`` gives the entries a name may stand for in context ("the Party", "October"): such a
+    name joins the one of them the document has already named, the latest first."""
     clusters: list[_Cluster] = []
     by_key: dict[str, _Cluster] = {}
     for m in mentions:
+        if m.known is None and m.evidence in {"capitalised", "initial"}:
+            named = [by_key[k.key] for k in context(m.text) if k.key in by_key]
+            if named:
+                latest = max(named, key=lambda c: c.mentions[-1].start)
+                latest.mentions.append(m)
+                continue
         if m.type is None or (m.known is None and is_derived(m.text.split()[-1]) and m.text[:1].isupper()):
             continue
         key = m.known.key if m.known is not None else _congress_key(m)

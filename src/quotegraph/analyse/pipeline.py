@@ -904,7 +904,7 @@ def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str]) -> tuple[E
     found = entities.resolve(found, _gazetteer_lookup, common, _gazetteer_exact, text)
     found = entities.add_known(found, _known_mentions(run, quotes, groups, _gazetteer_lookup))
     entities.tag_unknown(found, text, sentences, run.nlp, common)
-    return entities.cluster(found, same_name, common)
+    return entities.cluster(found, same_name, common, _gazetteer_context)
 
 
 @lru_cache(maxsize=65536)
@@ -927,6 +927,14 @@ def _gazetteer_exact(name: str) -> entities.Known | None:
     entry = load().get(known.key)
     names = {normalise(n) for n in entry.names} if entry is not None else set()
     return known if normalise(name) in names else None
+
+
+@lru_cache(maxsize=65536)
+def _gazetteer_context(name: str) -> tuple[entities.Known, ...]:
+    """The entries a generic name may refer to in context ("Party", "October", "Russia")."""
+    from quotegraph.link.gazetteer import candidates
+
+    return tuple(entities.Known(e.id, e.canonical, e.type) for e in candidates(name, context=True))
 
 
 def _canonical_speakers(quotes: tuple[Quote, ...], found: tuple[Entity, ...]) -> tuple[Quote, ...]:
