@@ -116,11 +116,11 @@ def analyse(document: Document, settings: Settings | None = None) -> Analysis:
     groups = sources.publications(document.text)
     _attribute(run, names, groups)
     _classify(run)
-    _cite(run, names, groups)
+    _cite(run, groups)
     metadata = document.metadata
     if metadata.published is None and (written := infer_writing_year(document.text)) is not None:
         metadata = replace(metadata, published=written)
-    quotes = _finish(run, names)
+    quotes = _finish(run)
     found = _entities(run, quotes, groups)
     return Analysis(
         document=document.name,
@@ -659,7 +659,7 @@ def _norm_words(s: str) -> list[str]:
 def _classify(run: _Run) -> None:
     text = run.text
     speech_texts: list[tuple[str, _Q]] = []
-    for idx, q in enumerate(run.quotes):
+    for q in run.quotes:
         par = run.pars[q.paragraph]
         words = _norm_words(text[q.start : q.end])
         before = text[max(par.start, q.outer_start - 60) : q.outer_start]
@@ -696,7 +696,6 @@ def _classify(run: _Run) -> None:
             q.kind = "term"
             if q.attribution is not None and not direct:
                 q.attribution = None
-        del idx
 
 
 def _is_block(run: _Run, q: _Q, par: Paragraph) -> bool:
@@ -758,7 +757,7 @@ def _direct_cue(run: _Run, q: _Q, before: str) -> bool:
 # --- sources --------------------------------------------------------------------------------
 
 
-def _cite(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
+def _cite(run: _Run, groups: set[str]) -> None:
     text = run.text
     citations = sources.Citations()
     known: set[str] = set()
@@ -826,7 +825,6 @@ def _cite(run: _Run, names: speakers.NameBook, groups: set[str]) -> None:
                 by_speaker[speaker] = q.source
             if q.source.evidence in {"lead-in", "called"} and q.via in {"introducer", "lead-in"}:
                 section_source = q.source
-    del names
 
 
 def _named_nearby(run: _Run, q: _Q, known: set[str], persons: set[str]) -> Source | None:
@@ -1009,7 +1007,7 @@ def _known_mentions(
 # --- output ---------------------------------------------------------------------------------
 
 
-def _finish(run: _Run, names: speakers.NameBook) -> tuple[Quote, ...]:
+def _finish(run: _Run) -> tuple[Quote, ...]:
     out: list[Quote] = []
     ids = {id(q): f"q{i + 1}" for i, q in enumerate(run.quotes)}
     for q in run.quotes:
@@ -1040,5 +1038,4 @@ def _finish(run: _Run, names: speakers.NameBook) -> tuple[Quote, ...]:
                 closed=q.closed,
             )
         )
-    del names
     return tuple(out)

@@ -122,17 +122,6 @@ class Citations:
         return Citation(span, source)
 
 
-def citation_after(text: str, pos: int, limit: int) -> tuple[str, Span] | None:
-    """A parenthesis that starts within a few characters after ``pos`` (before ``limit``)."""
-    m = _PAREN.search(text, pos, limit)
-    if m is None:
-        return None
-    gap = text[pos : m.start()]
-    if len(gap) > 4 or any(c.isalnum() for c in gap):
-        return None
-    return m.group(1), Span(m.start(), m.end())
-
-
 def work_key(work: str) -> str:
     words = [w for w in re.findall(r"[\w’']+", work.lower()) if w not in {"the", "a", "an"}]
     return " ".join(words)
