@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from quotegraph.analyse.speakers import MONTHS, TITLES
 from quotegraph.link.variants import is_derived
 from quotegraph.model import Entity, EntityType, Span
 
@@ -52,22 +53,6 @@ _NOT_NAMES = frozenset(
         "terms",
         "conditions",
         "cookies",
-    ]
-)
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
     ]
 )
 _PHRASE = re.compile(
@@ -288,7 +273,7 @@ def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool]) -> Mention 
         return None
     a, b = words[0].start(), words[-1].end()
     text = m.text[a:b]
-    noise = _NOT_NAMES | _MONTHS | _KEEP_JOINED
+    noise = _NOT_NAMES | MONTHS | _KEEP_JOINED
     if all(w.lower().strip(".") in noise for w in text.split()):
         return None
     if len(text) < 2 or (len(words) == 1 and text.endswith(".") and len(text) <= 3):
@@ -297,8 +282,6 @@ def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool]) -> Mention 
 
 
 def _is_title(word: str) -> bool:
-    from quotegraph.analyse.speakers import TITLES
-
     return word.lower().strip(".") in TITLES and word[:1].isupper()
 
 

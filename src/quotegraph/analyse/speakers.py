@@ -436,22 +436,7 @@ _GROUP_NOUNS = frozenset(
         "conference",
     ]
 )
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
+MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 # A name as written: initials (glued or spaced) and capitalised words, e.g. "G.K.Zhukhov",
 # "Y.G. Plimak", "Leona Gubanov", "Klementi Voroshilov".
@@ -557,7 +542,7 @@ def _compatible(short: list[str], long: list[str]) -> bool:
     """``short`` is a tail of ``long`` once initials glued to the surname are split off."""
     if len(long) <= len(short):
         return False
-    if any(w.lower() in _STOP_CAPITALISED or w.lower() in _MONTHS for w in long):
+    if any(w.lower() in _STOP_CAPITALISED or w.lower() in MONTHS for w in long):
         return False
     return [w.lower() for w in long[len(long) - len(short) :]] == [w.lower() for w in short]
 
