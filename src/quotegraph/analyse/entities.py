@@ -147,7 +147,12 @@ def add_known(mentions: list[Mention], extra: Iterable[Mention]) -> list[Mention
     """Add mentions the pipeline already knows (speakers, cited works, titles), replacing the
     capitalised-phrase candidates they overlap: they carry better evidence of type and extent."""
     extra = list(extra)
-    kept = [m for m in mentions if not any(e.start < m.end and m.start < e.end for e in extra)]
+
+    def better(m: Mention, e: Mention) -> bool:  # a listed name containing the extra one stays
+        return m.known is not None and m.start <= e.start and e.end <= m.end and (m.start, m.end) != (e.start, e.end)
+
+    kept = [m for m in mentions if not any(e.start < m.end and m.start < e.end and not better(m, e) for e in extra)]
+    extra = [e for e in extra if not any(better(m, e) for m in kept)]
     seen: set[tuple[int, int]] = set()
     out: list[Mention] = []
     for m in sorted([*kept, *extra], key=lambda x: (x.start, -x.end)):
@@ -208,7 +213,7 @@ def _split_unknown(
         if m.evidence == "congress":
             out.append(m)
             continue
-        trimmed = _trim(m, lookup, common)
+        trimmed = _trim(m, lookup, common, exact)
         if trimmed is None:
             continue
         m = trimmed
@@ -221,14 +226,18 @@ def _split_unknown(
             if piece.startswith(("’s ", "'s ")):
                 continue
             sub = _trim(
-                Mention(m.start + part.start(), m.start + part.end(), piece, m.type, None, m.evidence), lookup, common
+                Mention(m.start + part.start(), m.start + part.end(), piece, m.type, None, m.evidence),
+                lookup,
+                common,
+                exact,
             )
             if sub is not None:
                 out.append(sub)
     return out
 
 
-_LOWER_HEAD = re.compile(r"[ \t]+([a-z][\w-]*)(?:[ \t]+([a-z][\w-]*))?")
+_NEXT_WORD = re.compile(r"[ \t]+([\w’'-]+)")
+_EXTEND_WORDS = 6
 _COMPASS = re.compile(r"\b(western|eastern|northern|southern|central|far)[ \t]+$")
 
 
@@ -237,15 +246,20 @@ def _extend(mentions: list[Mention], exact: Lookup, text: str) -> list[Mention]:
     if not text:
         return mentions
     for m in mentions:
-        after = _LOWER_HEAD.match(text, m.end)
-        if after:
-            for group in (2, 1):
-                if after.group(group):
-                    end = after.end(group)
-                    hit = exact(text[m.start : end])
-                    if hit is not None:
-                        m.end, m.text, m.known, m.type = end, text[m.start : end], hit, hit.type
-                        break
+        # the longest listed name that goes on after the capitalised phrase
+        ends = []
+        pos = m.end
+        for _ in range(_EXTEND_WORDS):
+            nxt = _NEXT_WORD.match(text, pos)
+            if nxt is None:
+                break
+            pos = nxt.end()
+            ends.append(pos)
+        for end in reversed(ends):
+            hit = exact(text[m.start : end])
+            if hit is not None:
+                m.end, m.text, m.known, m.type = end, text[m.start : end], hit, hit.type
+                break
         before = _COMPASS.search(text, max(0, m.start - 12), m.start)
         if before:
             hit = exact(text[before.start() : m.end])
@@ -254,10 +268,14 @@ def _extend(mentions: list[Mention], exact: Lookup, text: str) -> list[Mention]:
     return mentions
 
 
-def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool]) -> Mention | None:
+def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool], exact: Lookup) -> Mention | None:
     words = list(re.finditer(r"\S+", m.text))
+    while words and words[0].group()[:1].islower():
+        words = words[1:]
+    # "Old Bolsheviks", "General Strike": a name the gazetteer lists keeps its first word
+    listed = bool(words) and exact(m.text[words[0].start() :]) is not None
     while words and (
-        _is_title(words[0].group())
+        (_is_title(words[0].group()) and not listed)
         or (len(words) > 1 and m.evidence == "initial" and words[0].start() == 0 and common(words[0].group()))
         or words[0].group()[:1].islower()
         or words[0].group() in {"&", "’s", "'s"}
@@ -353,11 +371,15 @@ def cluster(
     by_key: dict[str, _Cluster] = {}
     for m in mentions:
         if m.known is None and m.evidence in {"capitalised", "initial"}:
-            named = [by_key[k.key] for k in context(m.text) if k.key in by_key]
+            meant = context(m.text)
+            named = [by_key[k.key] for k in meant if k.key in by_key]
             if named:
                 latest = max(named, key=lambda c: c.mentions[-1].start)
                 latest.mentions.append(m)
                 continue
+            if len(meant) == 1 and (meant[0].type != "PERSON" or " " in m.text):
+                # a capitalised name with only one possible referent ("Thermidor", "General Strike")
+                m.known, m.type = meant[0], meant[0].type
         if m.type is None or (m.known is None and is_derived(m.text.split()[-1]) and m.text[:1].isupper()):
             continue
         key = m.known.key if m.known is not None else _congress_key(m)

@@ -914,17 +914,23 @@ def _gazetteer_lookup(name: str) -> entities.Known | None:
     return entities.Known(entry.id, entry.canonical, entry.type) if entry is not None else None
 
 
-@lru_cache(maxsize=65536)
-def _gazetteer_exact(name: str) -> entities.Known | None:
-    """Only a name the gazetteer lists as written (case aside), no spelling variant."""
+@lru_cache(maxsize=1)
+def _listed_names() -> dict[str, entities.Known]:
+    """Every name the gazetteer lists, normalised, for exact look-ups that never go fuzzy."""
     from quotegraph.link.gazetteer import load, normalise
 
-    known = _gazetteer_lookup(name)
-    if known is None:
-        return None
-    entry = load().get(known.key)
-    names = {normalise(n) for n in entry.names} if entry is not None else set()
-    return known if normalise(name) in names else None
+    out: dict[str, entities.Known] = {}
+    for e in load():
+        for name in e.names:
+            out.setdefault(normalise(name), entities.Known(e.id, e.canonical, e.type))
+    return out
+
+
+def _gazetteer_exact(name: str) -> entities.Known | None:
+    """Only a name the gazetteer lists as written (case aside), no spelling variant."""
+    from quotegraph.link.gazetteer import normalise
+
+    return _listed_names().get(normalise(name))
 
 
 @lru_cache(maxsize=65536)
@@ -1001,6 +1007,8 @@ def _known_mentions(
     for name in groups:
         for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
             add(m.start(), m.end(), "PUBLICATION", "publication")
+    for span in sources.titles_called(text):  # "under the title I Cannot Waive Principles"
+        add(span.start, span.end, "WORK", "called")
     return out
 
 

@@ -159,6 +159,11 @@ def works_named(text: str, start: int, end: int, known: set[str], persons: set[s
     return kept
 
 
+def titles_called(text: str) -> list[Span]:
+    """Where works are named by a title cue: "an interview called The Marshal Writes a Book"."""
+    return [Span(m.start(1), m.end(1)) for m in _CALLED.finditer(text)]
+
+
 def publications(text: str) -> set[str]:
     """Names the document itself presents as newspapers or journals ("the magazine X", "X [… paper]")."""
     names: set[str] = set()
