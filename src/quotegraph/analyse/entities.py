@@ -370,7 +370,7 @@ def cluster(
     clusters: list[_Cluster] = []
     by_key: dict[str, _Cluster] = {}
     for m in mentions:
-        if m.known is None and m.evidence in {"capitalised", "initial"}:
+        if m.known is None and m.evidence in {"capitalised", "initial", "ner"}:
             meant = context(m.text)
             named = [by_key[k.key] for k in meant if k.key in by_key]
             if named:
@@ -380,6 +380,12 @@ def cluster(
             if len(meant) == 1 and (meant[0].type != "PERSON" or " " in m.text):
                 # a capitalised name with only one possible referent ("Thermidor", "General Strike")
                 m.known, m.type = meant[0], meant[0].type
+        if m.known is None and " " not in m.text and m.evidence in {"capitalised", "initial"}:
+            # "the Congress" after "the 20th Congress"; "Lavrentiy" for the Beria already named
+            head = _head_noun_referent(clusters, m.text) if common(m.text) else _given_name_referent(clusters, m.text)
+            if head is not None:
+                head.mentions.append(m)
+                continue
         if m.type is None or (m.known is None and is_derived(m.text.split()[-1]) and m.text[:1].isupper()):
             continue
         key = m.known.key if m.known is not None else _congress_key(m)
@@ -392,18 +398,7 @@ def cluster(
             c.mentions.append(m)
             continue
         if " " not in m.text and m.evidence in {"capitalised", "initial"} and common(m.text):
-            # "the Party", "the Opposition": the latest fuller name with that head word, or nothing
-            head = next(
-                (
-                    c
-                    for c in reversed(clusters)
-                    if any(x.text.split()[-1] == m.text and " " in x.text for x in c.mentions)
-                ),
-                None,
-            )
-            if head is not None:
-                head.mentions.append(m)
-            continue
+            continue  # a common word that names nothing the document named before
         target = next((c for c in clusters if c.key.startswith("doc:") and _same_referent(c, m, same)), None)
         if target is None:
             target = _Cluster(m.text, m.type, f"doc:{m.text}")
@@ -456,10 +451,28 @@ def _vote(c: _Cluster) -> EntityType:
     return max(votes, key=lambda t: votes[t]) if votes else c.type
 
 
+def _head_noun_referent(clusters: list[_Cluster], word: str) -> _Cluster | None:
+    """The latest entity with a fuller name ending in ``word`` ("the Party" → "Communist Party")."""
+    return next(
+        (c for c in reversed(clusters) if any(x.text.split()[-1] == word and " " in x.text for x in c.mentions)),
+        None,
+    )
+
+
+def _given_name_referent(clusters: list[_Cluster], word: str) -> _Cluster | None:
+    """The one person already named whose given name this is ("Lavrentiy" → Lavrentiy Beria)."""
+    people = [c for c in clusters if c.type == "PERSON" and len(c.canonical.split()) > 1]
+    hits = [c for c in people if c.canonical.split()[0].lower() == word.lower()]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _same_referent(c: _Cluster, m: Mention, same: Callable[[str, str], bool]) -> bool:
     if any(x.text == m.text for x in c.mentions):
         return True
     people = {"PERSON"} | ({m.type} if m.evidence == "speaker" else set())
     if c.type in people or m.type in people or any(x.evidence == "speaker" for x in c.mentions):
         return any(same(x.text, m.text) for x in c.mentions)
+    if c.type == "WORK" and m.type == "WORK":
+        # "testament" and "testament of Lenin": a described work and its head noun
+        return any(x.text.split()[0].lower() == m.text.split()[0].lower() for x in c.mentions)
     return False
