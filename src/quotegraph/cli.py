@@ -342,8 +342,9 @@ def entity(name: str, fmt: str, db: str) -> None:
             raise click.ClickException(f"no entity called {name!r}: run `quotegraph entities` to list them")
         texts = {d: store.get_document(d).document.text for d in found.documents}
         names = {found.canonical, *found.variants}
-        by = [q for q in store.quotes() if q.speaker and any(_same_person(q.speaker, n) for n in names)]
-        about = _quotes_about(store, found, texts)
+        every_quote = store.quotes()
+        by = [q for q in every_quote if q.speaker and any(_same_person(q.speaker, n) for n in names)]
+        about = _quotes_about(every_quote, found)
         dated = statements(store.date_rows(), everything, texts, entity=found)
     contexts = [
         {
@@ -390,14 +391,12 @@ def _same_person(speaker: str, name: str) -> bool:
     return speaker == name or same_name(speaker, name)
 
 
-def _quotes_about(store: Any, found: Any, texts: dict[str, str]) -> list[Any]:
+def _quotes_about(quotes: list[Any], found: Any) -> list[Any]:
     """Quotations whose words mention the entity (a mention span inside the quotation)."""
-    spans = {(o.document_id, o.start) for o in found.occurrences}
-    out = []
-    for q in store.quotes():
-        if q.document_id in texts and any(d == q.document_id and q.start <= s < q.end for d, s in spans):
-            out.append(q)
-    return out
+    starts: dict[str, list[int]] = {}
+    for o in found.occurrences:
+        starts.setdefault(o.document_id, []).append(o.start)
+    return [q for q in quotes if any(q.start <= s < q.end for s in starts.get(q.document_id, ()))]
 
 
 def _context(text: str, start: int, end: int, width: int = 50) -> str:

@@ -204,7 +204,6 @@ _PRESENT = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|my|our|your|its|one[’']s)\s+(?:early\s+|mid-?|late\s+)?$", re.I)
-_DEATH = re.compile(r"\b(death|assassination|murder|execution|funeral|birth|life|reign|rule)\b", re.IGNORECASE)
 # Verbs and prepositions that make "<n> <units> before/after …" a length of time, not a date.
 _DURATION_BEFORE = re.compile(
     r"\b(?:for|over|during|within|throughout|of|last(?:s|ed)?|t(?:ake|akes|ook|aken)|sp(?:end|ends|ent)|"

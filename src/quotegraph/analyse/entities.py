@@ -2,11 +2,12 @@
 
 Gazetteer first: the curated list knows the names of the movement in all their spellings, and
 looking a capitalised phrase up in it costs microseconds, where spaCy's NER costs more than the
-whole quotation engine. The tagger runs only on the sentences that still hold a name nobody knows.
+whole quotation engine. NER runs only on a few words around the names nobody knows.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,36 +25,8 @@ _CONNECTOR = r"(?:of|the|and|for|de|von|van|der|la|le|du|in|on|to|by|a|&)"
 # at the others ("Zinoviev and Kamenev", "Yezhov for the KGB") an unknown phrase is split.
 _KEEP_JOINED = {"of", "the", "de", "von", "van", "der", "la", "le", "du"}
 _NOT_NAMES = frozenset(
-    [
-        "page",
-        "pages",
-        "vol",
-        "no",
-        "nos",
-        "op",
-        "cit",
-        "ibid",
-        "edition",
-        "emphasis",
-        "chapter",
-        "part",
-        "section",
-        "figure",
-        "note",
-        "notes",
-        "submitted",
-        "co",
-        "posted",
-        "add",
-        "log",
-        "comment",
-        "comments",
-        "privacy",
-        "policy",
-        "terms",
-        "conditions",
-        "cookies",
-    ]
+    """page pages vol no nos op cit ibid edition emphasis chapter part section figure note notes submitted co
+    posted add log comment comments privacy policy terms conditions cookies""".split()
 )
 _PHRASE = re.compile(
     rf"(?<![\w’'])(?:{_WORD})(?:(?:[ \t]+|(?<=\.))(?:{_CONNECTOR}[ \t]+)*(?:{_WORD}))*(?!\w)(?![’'][a-z])"
@@ -137,7 +110,8 @@ def candidates(text: str, sentence_initial: Callable[[int], bool]) -> list[Menti
         lead = start
         while lead > 0 and text[lead - 1] in "‘“\"'(…[ ":
             lead -= 1
-        initial = sentence_initial(start) or sentence_initial(lead) or (lead < start and text[lead:start].strip())
+        after_mark = lead < start and bool(text[lead:start].strip())  # "‘Intended …" opens a quoted sentence
+        initial = sentence_initial(start) or sentence_initial(lead) or after_mark
         out.append(Mention(start, end, phrase, evidence="initial" if initial else "capitalised"))
     out.sort(key=lambda x: x.start)
     return out
@@ -322,8 +296,10 @@ def tag_unknown(
         and not (" " not in m.text and (m.evidence == "initial" or common(m.text) or is_derived(m.text)))
     ]
     windows: list[tuple[int, int]] = []
+    sentence_starts = [s[0] for s in sentences]
     for m in unknown:
-        s = next((s for s in sentences if s[0] <= m.start < s[1]), (m.start, m.end))
+        k = bisect.bisect_right(sentence_starts, m.start) - 1
+        s = sentences[k] if k >= 0 and m.start < sentences[k][1] else (m.start, m.end)
         a = max(s[0], _word_boundary(text, m.start - _NER_CONTEXT, forward=True))
         b = min(s[1], _word_boundary(text, m.end + _NER_CONTEXT, forward=False))
         if windows and a <= windows[-1][1]:
@@ -369,22 +345,32 @@ def cluster(
     name joins the one of them the document has already named, the latest first."""
     clusters: list[_Cluster] = []
     by_key: dict[str, _Cluster] = {}
+    by_head: dict[str, _Cluster] = {}  # last word of a multi-word mention → the latest entity with it
+
+    def add(c: _Cluster, m: Mention) -> None:
+        c.mentions.append(m)
+        if " " in m.text:
+            by_head[m.text.split()[-1]] = c
+
     for m in mentions:
         if m.known is None and m.evidence in {"capitalised", "initial", "ner"}:
             meant = context(m.text)
             named = [by_key[k.key] for k in meant if k.key in by_key]
             if named:
-                latest = max(named, key=lambda c: c.mentions[-1].start)
-                latest.mentions.append(m)
+                add(max(named, key=lambda c: c.mentions[-1].start), m)
                 continue
             if len(meant) == 1 and (meant[0].type != "PERSON" or " " in m.text):
                 # a capitalised name with only one possible referent ("Thermidor", "General Strike")
                 m.known, m.type = meant[0], meant[0].type
         if m.known is None and " " not in m.text and m.evidence in {"capitalised", "initial"}:
-            # "the Congress" after "the 20th Congress"; "Lavrentiy" for the Beria already named
-            head = _head_noun_referent(clusters, m.text) if common(m.text) else _given_name_referent(clusters, m.text)
-            if head is not None:
-                head.mentions.append(m)
+            if common(m.text):
+                # "the Congress" after "the 20th Congress"; a common word naming nothing named before goes
+                if m.text in by_head:
+                    add(by_head[m.text], m)
+                continue
+            person = _given_name_referent(clusters, m.text)  # "Lavrentiy" for the Beria already named
+            if person is not None:
+                add(person, m)
                 continue
         if m.type is None or (m.known is None and is_derived(m.text.split()[-1]) and m.text[:1].isupper()):
             continue
@@ -395,15 +381,13 @@ def cluster(
                 c = _Cluster(m.known.canonical if m.known else m.text, m.known.type if m.known else m.type, key)
                 by_key[key] = c
                 clusters.append(c)
-            c.mentions.append(m)
+            add(c, m)
             continue
-        if " " not in m.text and m.evidence in {"capitalised", "initial"} and common(m.text):
-            continue  # a common word that names nothing the document named before
         target = next((c for c in clusters if c.key.startswith("doc:") and _same_referent(c, m, same)), None)
         if target is None:
             target = _Cluster(m.text, m.type, f"doc:{m.text}")
             clusters.append(target)
-        target.mentions.append(m)
+        add(target, m)
         if len(m.text.split()) > len(target.canonical.split()):
             target.canonical = m.text  # the fullest name the document gives
     out = []
@@ -449,14 +433,6 @@ def _vote(c: _Cluster) -> EntityType:
         if m.type is not None:
             votes[m.type] = votes.get(m.type, 0) + (3 if m.evidence == "speaker" else 1)
     return max(votes, key=lambda t: votes[t]) if votes else c.type
-
-
-def _head_noun_referent(clusters: list[_Cluster], word: str) -> _Cluster | None:
-    """The latest entity with a fuller name ending in ``word`` ("the Party" → "Communist Party")."""
-    return next(
-        (c for c in reversed(clusters) if any(x.text.split()[-1] == word and " " in x.text for x in c.mentions)),
-        None,
-    )
 
 
 def _given_name_referent(clusters: list[_Cluster], word: str) -> _Cluster | None:

@@ -26,12 +26,6 @@ class Settings:
     speech_min_words: int = 6
 
 
-_TERM_CUE = re.compile(
-    r"(?:so-called|so called|concept|concepts|term|terms|slogan|slogans|formula|label|labels|word|words|"
-    r"phrase|notion|idea|theory|legend of|called|known as|dubbed|nicknamed|branded|"
-    r"problems? of|question of|about|of|to|on|for|with|the|a|an|as|in|his|her|their|its|our|my)\W*$",
-    re.IGNORECASE,
-)
 _TITLE_CUE = re.compile(
     r"\b(?:title|titled|entitled|heading|headline|headed|book|pamphlet|article|play|film|novel|poem|essay|"
     r"song|editorial|column)\b[\s,:]*(?:of\s+)?(?:the\s+|a\s+|an\s+)?[\s‘“\"'(]*$",
@@ -70,7 +64,6 @@ class _Q:
     split: bool = False  # one part of a quotation interrupted by its attribution ("…’, he writes, ‘…")
     markless: bool = False  # a block quotation that lost its marks (or never had any)
     from_markup: bool = False  # the HTML or Markdown itself marked it as a block quotation
-    confidence: float = 1.0
 
     @property
     def closed(self) -> bool:
@@ -769,7 +762,7 @@ def _cite(run: _Run, groups: set[str]) -> None:
     # Citations, in reading order, attach to the quotations of their paragraph before them.
     for par in run.pars:
         pos = par.start
-        for m in re.finditer(r"\(([^()\n]{1,240})\)", text[par.start : par.end]):
+        for m in sources.PARENTHESIS.finditer(text[par.start : par.end]):
             span = Span(par.start + m.start(), par.start + m.end())
             cited = citations.resolve(m.group(1), span)
             if cited is None:
@@ -905,9 +898,8 @@ def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str]) -> tuple[E
     return entities.cluster(found, same_name, common, _gazetteer_context)
 
 
-@lru_cache(maxsize=65536)
 def _gazetteer_lookup(name: str) -> entities.Known | None:
-    """The gazetteer's entry for a written name (spelling variants included); cached per process."""
+    """The gazetteer's entry for a written name (spelling variants included; the gazetteer caches)."""
     from quotegraph.link.gazetteer import lookup
 
     entry = lookup(name)

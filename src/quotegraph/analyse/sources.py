@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from quotegraph.model import Source, Span
 
-_PAREN = re.compile(r"\(([^()\n]{1,240})\)")
+PARENTHESIS = re.compile(r"\(([^()\n]{1,240})\)")  # where citations are written
 _OPCIT = re.compile(r"\bop\.?\s*cit\b\.?,?", re.IGNORECASE)
 _IBID = re.compile(r"\bibid(?:em)?\b\.?,?", re.IGNORECASE)
 _PAGES = re.compile(r"\b(?:pages?|pp?\.)\s*(\d+(?:\s*[-–]\s*\d+)?)", re.IGNORECASE)

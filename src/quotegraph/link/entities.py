@@ -7,16 +7,16 @@ name and, for people, by spelling variant.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from quotegraph.store.base import EntityRow
+from quotegraph.store.sqlite import fold as _store_fold
 
 
 def fold(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.casefold().replace("’", "'"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    """The store's case-, accent- and spacing-insensitive key, with ’ read as '."""
+    return _store_fold(name.replace("’", "'"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,11 +48,18 @@ def precision(value: str) -> str:
     return {4: "year", 7: "month", 10: "day"}.get(len(value), "other")
 
 
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    for par in paragraphs(text):
-        if par.start <= pos < par.end:
-            return sentence_at(sentence_starts(text, par.start, par.end), par.end, pos)
-    return pos, pos
+def _sentence_finder(text: str) -> Callable[[int], tuple[int, int]]:
+    """Sentence bounds by position, the document split into paragraphs once."""
+    pars = [(p.start, p.end, sentence_starts(text, p.start, p.end)) for p in paragraphs(text)]
+    par_starts = [p[0] for p in pars]
+
+    def find(pos: int) -> tuple[int, int]:
+        k = bisect.bisect_right(par_starts, pos) - 1
+        if k < 0 or pos >= pars[k][1]:
+            return pos, pos
+        return sentence_at(pars[k][2], pars[k][1], pos)
+
+    return find
 
 
 def statements(
@@ -68,11 +76,14 @@ def statements(
         for o in e.occurrences:
             by_doc.setdefault(o.document_id, []).append((o.start, o.end, e.canonical))
     out: list[Statement] = []
+    finders: dict[str, Callable[[int], tuple[int, int]]] = {}
     for d in dates:
         if d.value is None or d.document_id not in texts:
             continue
         text = texts[d.document_id]
-        a, b = _sentence(text, d.start)
+        if d.document_id not in finders:
+            finders[d.document_id] = _sentence_finder(text)
+        a, b = finders[d.document_id](d.start)
         named = tuple(dict.fromkeys(name for s, e, name in by_doc.get(d.document_id, ()) if a <= s and e <= b))
         sentence = " ".join(text[a:b].split())
         st = Statement(
