@@ -292,11 +292,12 @@ def _split_unknown(
     """Cut titles ("Marshal"), sentence-initial common words ("Now Zhukov") and possessives
     ("Lenin's Central Committee") off phrases, and split unknown ones at "and", "for" …"""
     out: list[Mention] = []
+    seen: dict[tuple[str, str], _Trimmed] = {}
     for m in mentions:
         if m.evidence == "congress":
             out.append(m)
             continue
-        trimmed = _trim(m, lookup, common, listed)
+        trimmed = _trim(m, lookup, common, listed, seen)
         if trimmed is None:
             continue
         m = trimmed
@@ -313,6 +314,7 @@ def _split_unknown(
                 lookup,
                 common,
                 listed,
+                seen,
             )
             if sub is not None:
                 out.append(sub)
@@ -351,21 +353,47 @@ def _extend(mentions: list[Mention], exact: Lookup, text: str) -> list[Mention]:
     return mentions
 
 
-def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool], listed: Callable[[str], bool]) -> Mention | None:
-    words = list(re.finditer(r"\S+", m.text))
+_Trimmed = tuple[int, int, str] | None  # start and end within the phrase, evidence; None: no name
+
+
+def _trim(
+    m: Mention,
+    lookup: Lookup,
+    common: Callable[[str], bool],
+    listed: Callable[[str], bool],
+    seen: dict[tuple[str, str], _Trimmed],
+) -> Mention | None:
+    """``_trim_phrase`` for one mention; the same phrase recurs often in a document, so ``seen`` keeps
+    each answer."""
+    key = (m.text, m.evidence)
+    if key not in seen:
+        seen[key] = _trim_phrase(m.text, m.evidence, lookup, common, listed)
+    cut = seen[key]
+    if cut is None:
+        return None
+    a, b, evidence = cut
+    if evidence == "month":
+        return Mention(m.start + a, m.start + b, m.text[a:b], None, None, evidence)
+    return Mention(m.start + a, m.start + b, m.text[a:b], m.type, m.known, evidence)
+
+
+def _trim_phrase(
+    phrase: str, evidence: str, lookup: Lookup, common: Callable[[str], bool], listed: Callable[[str], bool]
+) -> _Trimmed:
+    words = list(re.finditer(r"\S+", phrase))
     while words and words[0].group()[:1].islower():
         words = words[1:]
     # "Old Bolsheviks", "General Strike": a name the gazetteer lists keeps its first word
-    kept_whole = bool(words) and listed(m.text[words[0].start() :])
+    kept_whole = bool(words) and listed(phrase[words[0].start() :])
     while words and (
         (_is_title(words[0].group()) and not kept_whole)
-        or (len(words) > 1 and m.evidence == "initial" and words[0].start() == 0 and common(words[0].group()))
+        or (len(words) > 1 and evidence == "initial" and words[0].start() == 0 and common(words[0].group()))
         or words[0].group()[:1].islower()
         or words[0].group() in {"&", "’s", "'s"}
     ):
         words = words[1:]
     if words and words[0].group() in {"The", "A", "An"} and len(words) > 1:
-        hit = lookup(m.text[words[0].start() :])
+        hit = lookup(phrase[words[0].start() :])
         if hit is None or not hit.canonical.startswith(words[0].group() + " "):
             words = words[1:]  # "The Soviet Union" → "Soviet Union"; "The Revolution Betrayed" stays
     while words and words[-1].group() in _KEEP_JOINED:
@@ -373,17 +401,17 @@ def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool], listed: Cal
     if not words:
         return None
     a, b = words[0].start(), words[-1].end()
-    text = m.text[a:b]
+    text = phrase[a:b]
     if len(words) == 1 and text.lower() in MONTHS:
         # "the leaders of October": a month alone may name an event the document names; the
         # caller drops it where it is part of a date, ``cluster`` where nothing it may stand for is named
-        return Mention(m.start + a, m.start + b, text, None, None, "month")
+        return a, b, "month"
     noise = _NOT_NAMES | MONTHS | _KEEP_JOINED
     if all(w.lower().strip(".") in noise for w in text.split()):
         return None
     if len(text) < 2 or (len(words) == 1 and text.endswith(".") and len(text) <= 3):
         return None
-    return Mention(m.start + a, m.start + b, text, m.type, m.known, m.evidence)
+    return a, b, evidence
 
 
 def _is_title(word: str) -> bool:
@@ -466,6 +494,7 @@ def cluster(
             by_head[m.text.split()[-1]] = c
 
     later: list[Mention] = []  # joined once the whole document is read: they may come before the name
+    given = _GivenNames()
     for m in mentions:
         if m.known is None and m.evidence in {"context", "month"}:
             later.append(m)
@@ -485,7 +514,7 @@ def cluster(
                 if m.text in by_head:
                     add(by_head[m.text], m)
                 continue
-            person = _given_name_referent(clusters, m.text)  # "Lavrentiy" for the Beria already named
+            person = given.referent(m.text)  # "Lavrentiy" for the Beria already named
             if person is not None:
                 add(person, m)
                 continue
@@ -501,6 +530,7 @@ def cluster(
                 c = _Cluster(m.known.canonical if m.known else m.text, m.known.type if m.known else m.type, key)
                 by_key[key] = c
                 clusters.append(c)
+                given.register(c)
             add(c, m)
             continue
         target = next((c for c in clusters if c.key.startswith("doc:") and _same_referent(c, m, same)), None)
@@ -510,11 +540,12 @@ def cluster(
         add(target, m)
         if len(m.text.split()) > len(target.canonical.split()):
             target.canonical = m.text  # the fullest name the document gives
+        given.register(target)
     for m in later:
         if m.evidence in {"context", "month"}:
             target = _nearest(m, [by_key[k.key] for k in context(m.text) if k.key in by_key])
         else:
-            target = _given_name_referent(clusters, m.text)
+            target = given.referent(m.text)
         if target is not None:
             target.mentions.append(m)
     _add_named_in_events(clusters, same)
@@ -591,11 +622,25 @@ def _add_named_in_events(clusters: list[_Cluster], same: Callable[[str, str], bo
                 hits[0].mentions.append(Mention(m.start, m.start + len(word), word, "PERSON", None, "in-event"))
 
 
-def _given_name_referent(clusters: list[_Cluster], word: str) -> _Cluster | None:
-    """The one person already named whose given name this is ("Lavrentiy" → Lavrentiy Beria)."""
-    people = [c for c in clusters if c.type == "PERSON" and len(c.canonical.split()) > 1]
-    hits = [c for c in people if c.canonical.split()[0].lower() == word.lower()]
-    return hits[0] if len(hits) == 1 else None
+class _GivenNames:
+    """The people a document names with a given name ("Lavrentiy" → Lavrentiy Beria), kept up to date
+    as people are found and renamed, rather than searched for among all entities at every word."""
+
+    def __init__(self) -> None:
+        self._by_given: dict[str, list[_Cluster]] = {}
+
+    def register(self, c: _Cluster) -> None:
+        words = c.canonical.split()
+        if c.type == "PERSON" and len(words) > 1:
+            people = self._by_given.setdefault(words[0].lower(), [])
+            if not any(p is c for p in people):
+                people.append(c)
+
+    def referent(self, word: str) -> _Cluster | None:
+        """The one person whose (current) given name this is."""
+        w = word.lower()
+        hits = [c for c in self._by_given.get(w, ()) if c.canonical.split()[0].lower() == w]
+        return hits[0] if len(hits) == 1 else None
 
 
 def _same_referent(c: _Cluster, m: Mention, same: Callable[[str, str], bool]) -> bool:
