@@ -148,3 +148,18 @@ def test_a_title_alone_names_nobody_when_no_holder_is_named() -> None:
 def test_the_post_of_a_title_is_the_office_not_its_holder() -> None:
     ents = entities_of("Stalin was patient. Zinoviev had his eyes fixed on the post of the General Secretary.")
     assert "General Secretary" not in by_mention(ents, "Stalin").mentions
+
+
+def test_people_joined_by_hyphens_are_each_named() -> None:
+    text = "He fought the Trotsky-Zinoviev-Bucharin traitors, and the Stalin-Hitler pact followed."
+    ents = entities_of(text)
+    for name in ("Trotsky", "Zinoviev", "Bucharin"):
+        person = by_mention(ents, name)
+        assert person.type == "PERSON"
+        assert any(text[sp.start : sp.end] == name for sp in person.spans)
+    assert by_mention(ents, "Stalin-Hitler pact").type == "EVENT"
+
+
+def test_a_common_word_is_never_a_misspelt_name() -> None:
+    ents = entities_of("Being neither socialist nor capitalist, the state was being watched from Moscow.")
+    assert not any("Being" in e.mentions for e in ents)

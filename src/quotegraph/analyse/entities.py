@@ -263,6 +263,10 @@ def resolve(
             m.known, m.type = hit, hit.type
             out.append(m)
             continue
+        people = _hyphenated_people(m, lookup)  # "the Trotsky-Zinoviev-Bucharin traitors"
+        if people:
+            out += people
+            continue
         words = list(re.finditer(r"\S+", m.text))
         found = False
         for size in range(len(words) - 1, 0, -1):
@@ -279,6 +283,21 @@ def resolve(
                 break
         if not found:
             out.append(m)
+    return out
+
+
+def _hyphenated_people(m: Mention, lookup: Lookup) -> list[Mention]:
+    """Known people joined by hyphens into one word, each a mention of their own."""
+    if " " in m.text or "-" not in m.text:
+        return []
+    out = []
+    at = 0
+    for part in m.text.split("-"):
+        hit = lookup(part) if len(part) > 2 else None
+        if hit is None or hit.type != "PERSON":
+            return []
+        out.append(Mention(m.start + at, m.start + at + len(part), part, "PERSON", hit, "gazetteer"))
+        at += len(part) + 1
     return out
 
 

@@ -871,6 +871,7 @@ def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str], dates: tup
     """Every named referent: gazetteer first, what the quotation engine learnt next, NER last."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
+    from quotegraph.link.gazetteer import normalise
     from quotegraph.link.variants import same_name
 
     text = run.text
@@ -899,7 +900,14 @@ def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str], dates: tup
         k = bisect.bisect_right(date_starts, m.start) - 1
         return k >= 0 and m.start < dates[k].end
 
-    found = entities.resolve(found, _gazetteer_lookup, common, _gazetteer_exact, text, _in_context)
+    def lookup(name: str) -> entities.Known | None:
+        # a word the text also writes in lower case ("Being") is only ever its listed self, never a
+        # misspelling of a name ("Beijing")
+        if " " not in name and common(name):
+            return _gazetteer_exact(name)
+        return _gazetteer_lookup(name)
+
+    found = entities.resolve(found, lookup, common, _gazetteer_exact, text, _in_context)
     found = [
         m
         for m in found
@@ -910,7 +918,15 @@ def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str], dates: tup
     found = entities.add_known(found, [*_known_mentions(run, quotes, groups, _gazetteer_lookup), *listed])
     found = entities.add_unclaimed(found, (m for m in lowercase if m.known is None and not in_date(m)))
     entities.tag_unknown(found, text, sentences, run.nlp, common)
-    return entities.cluster(found, same_name, common, _gazetteer_context)
+
+    def context(name: str) -> tuple[entities.Known, ...]:
+        meant = _gazetteer_context(name)
+        if " " not in name and common(name):  # "Being" is no misspelt "Beijing": written names only
+            written = _listed_names_by_entry()
+            return tuple(k for k in meant if normalise(name) in written.get(k.key, ()))
+        return meant
+
+    return entities.cluster(found, same_name, common, context)
 
 
 @lru_cache(maxsize=65536)
@@ -963,6 +979,14 @@ def _lowercase_names() -> entities.LowercaseNames:
             elif len(words) > 1 and words[0][:1].isupper() and any(w[:1].isupper() for w in words[1:]):
                 names.add(n[:1].lower() + n[1:])
     return entities.LowercaseNames(names)
+
+
+@lru_cache(maxsize=1)
+def _listed_names_by_entry() -> dict[str, frozenset[str]]:
+    """Every entry's names and context names, normalised."""
+    from quotegraph.link.gazetteer import load, normalise
+
+    return {e.id: frozenset(normalise(n) for n in (*e.names, *e.context_aliases)) for e in load()}
 
 
 def _in_context(name: str) -> bool:
