@@ -163,3 +163,8 @@ def test_people_joined_by_hyphens_are_each_named() -> None:
 def test_a_common_word_is_never_a_misspelt_name() -> None:
     ents = entities_of("Being neither socialist nor capitalist, the state was being watched from Moscow.")
     assert not any("Being" in e.mentions for e in ents)
+
+
+def test_a_title_run_ends_with_a_capitalised_word() -> None:
+    ents = entities_of("Foster even wrote a book entitled From Bryan to Stalin in order to show his devotion.")
+    assert by_mention(ents, "From Bryan to Stalin").type == "WORK"
