@@ -292,3 +292,18 @@ def test_cli_export(db: Path, tmp_path: Path) -> None:
     assert unknown.exit_code == 2
     missing = runner.invoke(cli, ["export", "--format", "ris", "--quote", f"{HEALY_1988}#q9999", "--db", str(db)])
     assert missing.exit_code == 1 and "QG501" in missing.output
+
+
+def test_a_source_url_is_cited_verbatim() -> None:
+    from quotegraph.export.cite import reference, to_bibtex, to_ris
+    from quotegraph.export.common import DocumentView, document_row
+    from quotegraph.model import Analysis, Document, Metadata
+    from quotegraph.store.base import StoredDocument
+
+    url = "https://example.org/a_b%20c?x={1}"
+    doc = Document("a.html", "Some text.", "html", Document.hash_bytes(b"Some text."), source_path=url)
+    stored = StoredDocument(doc, Analysis(doc.name, Metadata(title="A")), 1, True, "2026-01-01T00:00:00+00:00", 1)
+    ref = reference(DocumentView(document_row(stored), stored, frozenset()))
+    (entry,) = bibtexparser.parse_string(to_bibtex([ref]).decode("utf-8")).entries
+    assert entry.fields_dict["url"].value == "https://example.org/a_b%20c?x=%7B1%7D"
+    assert rispy.loads(to_ris([ref]).decode("utf-8"))[0]["urls"] == [url]

@@ -263,3 +263,15 @@ def test_date_values_become_w3c_attributes(value: str, attrs: dict[str, str]) ->
     root = parse(view_of(text, dates=[DateRef(7, 11, "then", value)]))
     date = root.find(".//t:ab/t:date", NS)
     assert {k: v for k, v in date.attrib.items() if k in ("when", "from", "to")} == attrs
+
+
+def test_a_speaker_and_their_entity_are_one_person_however_accented() -> None:
+    text = "Léon Trotsky wrote “words”."
+    q = Quote("q1", text.index("words"), text.index("words") + 5, "words", "speech", speaker="Leon Trotsky")
+    trotsky = Entity("Léon Trotsky", "PERSON", (), (Span(0, 12),))
+    root = parse(view_of(text, [q], [trotsky]))
+    prefix = root.get(XML_ID)
+    persons = [p.get(XML_ID) for p in root.iterfind(".//t:listPerson/t:person", NS)]
+    assert persons.count(f"{prefix}-leon-trotsky") == 1
+    assert root.find(".//t:ab/t:said", NS).get("who") == f"#{prefix}-leon-trotsky"
+    assert root.find(".//t:ab/t:persName", NS).get("ref") == f"#{prefix}-leon-trotsky"

@@ -125,6 +125,11 @@ def bibtex_escape(text: str) -> str:
     return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group()], text)
 
 
+def _bibtex_url(url: str) -> str:
+    """URLs stay verbatim for the url package; only braces, which would end the field, are encoded."""
+    return url.replace("{", "%7B").replace("}", "%7D")
+
+
 def _bibtex_name(n: Name) -> str:
     parts = [n.family] + ([n.suffix] if n.suffix else []) + ([n.given] if n.given else [])
     return ", ".join(bibtex_escape(p) for p in parts)
@@ -151,7 +156,7 @@ def to_bibtex(refs: Sequence[Reference]) -> bytes:
             ("howpublished", r.archive),
         ):
             if value:
-                fields.append((name, bibtex_escape(value)))
+                fields.append((name, _bibtex_url(value) if name == "url" else bibtex_escape(value)))
         fields.append(("note", bibtex_escape(r.note)))
         body = ",\n".join(
             f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}" for name, value in fields

@@ -31,14 +31,13 @@ from lxml import etree
 from quotegraph import __version__
 from quotegraph.export.common import MACHINE_NOTE, DocumentView
 from quotegraph.export.inline import Node, nest
-from quotegraph.link.network import Network, NetworkNode, build_network
+from quotegraph.link.network import Network, NetworkNode, build_network, name_slug
 from quotegraph.model import QUOTE_KINDS, Entity, Quote
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SLUG = re.compile(r"[\W_]+")
 _ISO = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 KIND_MEANINGS = {
     "speech": "words attributed to a speaker or writer, quoted in running text",
@@ -69,10 +68,6 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
 
 def xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
-
-
-def slug(name: str) -> str:
-    return _SLUG.sub("-", name.casefold()).strip("-") or "x"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +107,7 @@ class _Ids:
         return f"{self.prefix}-{local}"
 
     def entity(self, e: Entity) -> str:
-        return self.of(slug(e.canonical))
+        return self.of(name_slug(e.canonical))
 
     def speaker(self, network: Network, name: str) -> str | None:
         node = network.node_for(name)
@@ -364,7 +359,7 @@ def _stand_off(tei: etree._Element, view: DocumentView, network: Network, ids: _
         if q.source and q.source.work:
             bibl = _el(in_list("listBibl"), "bibl")
             bibl.set(XML_ID, ids.of(f"cite-{q.id}"))
-            work = ids.of(slug(q.source.work))
+            work = ids.of(name_slug(q.source.work))
             _el(bibl, "title", q.source.work, level="m", **({"ref": f"#{work}"} if work in written else {}))
             if q.source.edition:
                 _el(bibl, "edition", q.source.edition)

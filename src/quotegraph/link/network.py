@@ -202,14 +202,18 @@ def _role(n: _Node) -> NodeRole:
     return "author" if n.author_labels else "speaker"
 
 
+def name_slug(name: str) -> str:
+    """A readable, NCName-safe id for a name (``Léon Trotsky`` → ``leon-trotsky``), as nodes get them."""
+    slug = _NON_WORD.sub("-", _key(name)).strip("-") or "node"
+    return slug if slug[0].isalpha() else f"n-{slug}"
+
+
 def _ids(nodes: dict[str, _Node]) -> dict[str, str]:
-    """A readable slug per node (``leon-trotsky``), made unique and NCName-safe."""
+    """A slug per node, made unique."""
     ids: dict[str, str] = {}
     taken: set[str] = set()
     for key in sorted(nodes):
-        slug = _NON_WORD.sub("-", key).strip("-") or "node"
-        if not slug[0].isalpha():
-            slug = f"n-{slug}"
+        slug = name_slug(key)
         candidate, n = slug, 1
         while candidate in taken:
             n += 1
