@@ -13,13 +13,15 @@ import bibtexparser
 import pytest
 import rispy
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from quotegraph.cli import cli
 from quotegraph.errors import DocumentNotFound, QuoteNotFound, UnknownExportFormat
 from quotegraph.export import FORMATS, LIST_NAMES, render
 from quotegraph.export.cite import bibtex_escape, split_name
-from quotegraph.export.tables import COLUMNS, guard
+from quotegraph.export.tables import COLUMNS, guard, to_csv
 from quotegraph.store import SQLiteStore
 
 pytestmark = pytest.mark.slow
@@ -307,3 +309,14 @@ def test_a_source_url_is_cited_verbatim() -> None:
     (entry,) = bibtexparser.parse_string(to_bibtex([ref]).decode("utf-8")).entries
     assert entry.fields_dict["url"].value == "https://example.org/a_b%20c?x=%7B1%7D"
     assert rispy.loads(to_ris([ref]).decode("utf-8"))[0]["urls"] == [url]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(), min_size=1, max_size=5))
+def test_csv_cells_read_back_as_written_or_guarded(cells: list[str]) -> None:
+    columns = tuple(f"c{k}" for k in range(len(cells)))
+    content = to_csv(columns, [dict(zip(columns, cells, strict=True))])
+    header, row = list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))
+    assert tuple(header) == columns
+    assert row == [guard(c) for c in cells]
+    assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in row)

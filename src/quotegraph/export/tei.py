@@ -151,7 +151,7 @@ def tei_document(view: DocumentView) -> etree._Element:
     text = _el(tei, "text")
     ab = _el(_el(_el(text, "body"), "div", type="article"), "ab")
     ab.set(XML_SPACE, "preserve")
-    entities = _entities(view)
+    entities = list(view.entities)
     _body(ab, view, network, ids, entities)
     _stand_off(tei, view, network, ids, entities)
     return tei
@@ -236,10 +236,6 @@ def _when(value: str | None) -> dict[str, str]:
     return {"when": value} if _ISO.fullmatch(value) else {}
 
 
-def _entities(view: DocumentView) -> list[Entity]:
-    return list(view.entities)
-
-
 def _body(ab: etree._Element, view: DocumentView, network: Network, ids: _Ids, entities: list[Entity]) -> None:
     text = view.document.text
     annotations: list[tuple[int, int, _Mark]] = []
@@ -262,7 +258,7 @@ def _body(ab: etree._Element, view: DocumentView, network: Network, ids: _Ids, e
         for k, piece in enumerate(pieces):
             el = elements[id(piece)]
             if k:
-                el.set(XML_ID, f"{base}-{k + 1}")
+                el.set(XML_ID, f"{base}.{k + 1}")  # "." never occurs in an id's own slug
         for prev, nxt in pairwise([elements[id(p)] for p in pieces]):
             prev.set("next", f"#{nxt.get(XML_ID)}")
             nxt.set("prev", f"#{prev.get(XML_ID)}")
