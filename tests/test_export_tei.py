@@ -228,9 +228,15 @@ def test_random_span_sets_keep_text_and_spans_exact(view: DocumentView) -> None:
     for q in view.quotes:
         if q.start < q.end:
             assert words_of(root, f"{prefix}-{q.id}") == text[q.start : q.end]
-    marked = [el for el in root.find(".//t:ab", NS).iter() if el.get(XML_ID) and not el.get("prev")]
-    for el in marked:
-        assert words_of(root, el.get(XML_ID)) in text
+    starts = [el for el in root.find(".//t:ab", NS).iter() if el.get(XML_ID) and not el.get("prev")]
+
+    def spelled(*tags: str) -> list[str]:
+        return sorted(words_of(root, el.get(XML_ID)) for el in starts if etree.QName(el).localname in tags)
+
+    names = ("persName", "orgName", "placeName", "name", "title")
+    assert spelled(*names) == sorted(text[s.start : s.end] for e in view.entities for s in e.spans)
+    assert spelled("date") == sorted(text[d.start : d.end] for d in view.stored.analysis.dates)
+    assert spelled("said", "quote") == sorted(text[q.start : q.end] for q in view.quotes)
 
 
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=12))

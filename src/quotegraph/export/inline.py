@@ -14,6 +14,7 @@ but leave them pointing into text by offsets only TEI's ``string-range()`` point
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -63,19 +64,22 @@ def _insert(
     pieces: list[Node[Mark]],
     may_contain: Callable[[Mark, Mark], bool],
 ) -> None:
+    """Children are disjoint and sorted, so their starts and their ends both ascend: the children a
+    span touches are one slice, found by bisection (a long document has thousands of siblings)."""
     kids = node.children
     if start == end:
-        inside = next((c for c in kids if c.start < start < c.end), None)
-        if inside is not None:
-            _insert(inside, start, end, mark, pieces, may_contain)
+        i = bisect_right(kids, start, key=_end)
+        if i < len(kids) and kids[i].start < start:  # strictly inside kids[i]
+            _insert(kids[i], start, end, mark, pieces, may_contain)
             return
         new: Node[Mark] = Node(start, end, mark)
-        at = next((i for i, c in enumerate(kids) if (c.start, c.end) > (start, end)), len(kids))
-        kids.insert(at, new)
+        kids.insert(bisect_right(kids, (start, end), key=_span), new)
         pieces.append(new)
         return
-    # children that share characters with the span (an empty child shares none but may lie inside it)
-    over = [c for c in kids if (c.start < end and start < c.end) or (c.start == c.end and start < c.start < end)]
+    # the children sharing characters with the span, and empty ones strictly inside it
+    lo = bisect_right(kids, start, key=_end)
+    hi = bisect_left(kids, end, lo=lo, key=_start)
+    over = kids[lo:hi]
     container = next((c for c in over if c.start <= start and end <= c.end and c.start < c.end), None)
     if container is not None:
         _insert(container, start, end, mark, pieces, may_contain)
@@ -91,7 +95,17 @@ def _insert(
             _insert(node, a, b, mark, pieces, may_contain)
         return
     new = Node(start, end, mark, over)
-    adopted = {id(c) for c in over}
-    at = next((i for i, c in enumerate(kids) if id(c) in adopted or (c.start, c.end) > (start, end)), len(kids))
-    node.children = [*kids[:at], new, *(c for c in kids[at:] if id(c) not in adopted)]
+    kids[lo:hi] = [new]
     pieces.append(new)
+
+
+def _start(n: Node[Mark]) -> int:
+    return n.start
+
+
+def _end(n: Node[Mark]) -> int:
+    return n.end
+
+
+def _span(n: Node[Mark]) -> tuple[int, int]:
+    return n.start, n.end
