@@ -73,3 +73,15 @@ class StoreSchemaMismatch(StoreError):
 
 class GoldFormatError(QuotegraphError):
     code = "QG401"
+
+
+class ExportError(QuotegraphError):
+    code = "QG500"
+
+
+class QuoteNotFound(ExportError):
+    code = "QG501"
+
+
+class UnknownExportFormat(ExportError):
+    code = "QG502"
