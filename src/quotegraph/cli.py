@@ -528,6 +528,143 @@ def evaluate(gold_dir: str, corpus_dir: str, system_dir: str | None, as_json: bo
     sys.exit(1 if failed else 0)
 
 
+def _semantic_similarity() -> Any:
+    """The sentence-embedding similarity of ``quotegraph.link.embed`` when installed, else None."""
+    try:
+        from quotegraph.link import embed  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return None
+    return getattr(embed, "similarity", None)
+
+
+@cli.command()
+@click.argument("quote_ref", required=False, metavar="QUOTE_ID")
+@click.option("--text", "text", help="Verify these words instead of a stored quotation (needs --source).")
+@click.option("--source", "source_ref", help="Check against this document (id, name or path), not the cited work.")
+@click.option("--all", "every", is_flag=True, help="Verify every stored speech/block quotation citing a work.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_db_option
+def verify(quote_ref: str | None, text: str | None, source_ref: str | None, every: bool, fmt: str, db: str) -> None:
+    """Was a quotation quoted faithfully? QUOTE_ID is a permalink DOC#q12 (DOC: id, file name or path)."""
+    from quotegraph.errors import QuoteNotFound
+    from quotegraph.verify.corpus import CorpusVerifier, verdict_row
+
+    if (quote_ref is not None) + (text is not None) + every != 1:
+        raise click.UsageError("give one of QUOTE_ID, --text TEXT or --all")
+    if text is not None and source_ref is None:
+        raise click.UsageError("--text needs --source DOC: the document to check the words against")
+    if quote_ref is not None and "#" not in quote_ref:
+        raise click.UsageError(f"{quote_ref!r} is not a quotation permalink: write DOC#q12")
+    if text is not None and not text.strip():
+        raise click.UsageError("--text is empty")
+    with _open_store(db) as store:
+        verifier = CorpusVerifier(store, _semantic_similarity())
+        if every:
+            rows = []
+            quotes = list(verifier.verifiable())
+            for n, quote in enumerate(quotes, 1):
+                choice = verifier.choose(quote, source_ref)
+                rows.append(verdict_row(quote, choice, verifier.check(quote.text, choice, quote.document_id)))
+                if n % 25 == 0 or n == len(quotes):
+                    _progress(f"[{n}/{len(quotes)}] verified")
+            store.save_verdicts(rows)
+            counts = Counter(r.verdict for r in rows)
+            if fmt == "json":
+                click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=2))
+            else:
+                from quotegraph.verify import VERDICTS
+
+                click.echo(f"{len(rows)} quotations verified")
+                for name in VERDICTS:
+                    if counts[name]:
+                        click.echo(f"  {counts[name]:4}  {name}")
+            _progress(f"{len(rows)} verdicts saved in {db}")
+            return
+        if text is not None:
+            choice = verifier.choose(None, source_ref)
+            try:
+                verification = verifier.check(text, choice)
+            except ValueError as exc:
+                raise click.UsageError(f"--text: {exc}") from exc
+            label, quoted = "--text", text
+        else:
+            assert quote_ref is not None
+            doc_ref, _, quote_id = quote_ref.rpartition("#")
+            document_id = store.resolve(doc_ref)
+            found = next((q for q in store.quotes(document=document_id) if q.quote_id == quote_id), None)
+            if found is None:
+                raise QuoteNotFound(
+                    f"{document_id} has no quotation {quote_id!r}: run `quotegraph quotes --document {doc_ref}`"
+                )
+            choice = verifier.choose(found, source_ref)
+            verification = verifier.check(found.text, choice, found.document_id)
+            store.save_verdicts([verdict_row(found, choice, verification)])
+            label, quoted = found.permalink, found.text
+        source_text = {
+            sid: verifier.source(sid).text for sid in {verification.source_id, choice.document_id} if sid is not None
+        }
+    if fmt == "json":
+        from quotegraph.verify.corpus import edit_json
+
+        data = {
+            "quotation": label,
+            "text": quoted,
+            "verdict": verification.verdict,
+            "confidence": round(verification.confidence, 4),
+            "source_used": choice.used,
+            "source_reason": choice.reason,
+            "cited_document_id": choice.document_id,
+            "source_document_id": verification.source_id,
+            "passage": [verification.passage.start, verification.passage.end] if verification.passage else None,
+            "passage_text": verification.passage.of(source_text[verification.source_id])
+            if verification.passage and verification.source_id
+            else None,
+            "similarity": verification.similarity,
+            "edits": [edit_json(e) for e in verification.edits],
+            "elsewhere": [dataclasses.asdict(w) for w in verification.elsewhere],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(render_verification(label, quoted, choice.reason, verification, source_text))
+
+
+def render_verification(label: str, quoted: str, reason: str, verification: Any, texts: dict[str, str]) -> str:
+    """The verdict, the located passage in context and each edit on both sides, for the terminal."""
+    lines = [f"{label}  {verification.verdict}  (confidence {verification.confidence:.2f})"]
+    lines.append(f"  quoted:  “{' '.join(quoted.split())}”")
+    lines.append(f"  source:  {reason}")
+    if verification.passage is not None and verification.source_id is not None:
+        text = texts[verification.source_id]
+        span = verification.passage
+        where = "found in" if verification.verdict == "found_elsewhere" else "passage"
+        lines.append(f"  {where}: {verification.source_id} [{span.start}:{span.end}]")
+        before = " ".join(text[max(0, span.start - 80) : span.start].split()[1:])
+        after = " ".join(text[span.end : span.end + 80].split()[:-1])
+        lines.append(f"    …{before} ⟦{' '.join(span.of(text).split())}⟧ {after}…")
+    if verification.similarity is not None:
+        lines.append(f"  similarity: {verification.similarity:.2f}")
+    for edit in verification.edits:
+        lines.append("  " + _edit_line(edit))
+    for other in verification.elsewhere:
+        if other.source_id != verification.source_id or other.span != verification.passage:
+            where = f"{other.source_id} [{other.span.start}:{other.span.end}]"
+            lines.append(f"  also in: {where} ({other.coverage:.0%} of the words)")
+    return "\n".join(lines)
+
+
+def _edit_line(edit: Any) -> str:
+    quoted, passage = " ".join(edit.quoted_text.split()), " ".join(edit.passage_text.split())
+    if edit.type == "omission":
+        line = f"− omitted ({'marked ' + quoted if edit.marked else 'unmarked'}): “{passage}”"
+    elif edit.type == "insertion":
+        line = f"+ inserted: “{quoted}”  [not in source]"
+    elif edit.type == "substitution":
+        line = f"~ “{passage}” → “{quoted}”"
+    else:
+        line = f"↔ moved: “{quoted}”"
+    return line + ("  ⚠ severe (negation or number)" if edit.severe else "")
+
+
 def main() -> None:
     cli()
 
