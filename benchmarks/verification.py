@@ -44,13 +44,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1956)
     args = parser.parse_args()
     text, once = source_of(WORDS)
-    repeat_start = len(text) - (len(text) - once)  # the corpus's second copy starts after its first
     t0 = time.process_time()
     source = SourceText("corpus", text)
     build_ms = 1000 * (time.process_time() - t0)
-    # Passages only from the corpus text that the repeat does not copy: after the repeated prefix.
+    # Passages only from the corpus text that the repeat does not copy: after the prefix repeated at
+    # the end (``once`` characters and a paragraph break in), before the repeat.
     repeated = len(text) - once - 2
-    generator = Generator(text, args.seed, lo=repeated, hi=repeat_start)
+    generator = Generator(text, args.seed, lo=repeated, hi=once)
     cases = generator.cases(ALTERATIONS + CONTROLS, args.per_kind)
     results = []
     times = []

@@ -166,3 +166,31 @@ def test_cited_work_not_in_corpus_still_says_where_the_words_are() -> None:
 def test_a_quotation_without_words_is_refused() -> None:
     with pytest.raises(ValueError, match="no words"):
         verify(" … ", SourceText("003", LENIN_003))
+
+
+WORDS = "Stalin Lenin party power not never two 1923 the of and rude caution secretary comrade".split()
+
+
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=3, max_size=20),
+    st.lists(st.tuples(st.sampled_from(["drop", "add", "swap"]), st.integers(0, 30), st.sampled_from(WORDS))),
+)
+def test_edits_point_at_what_they_say_on_both_sides(words: list[str], changes: list[tuple[str, int, str]]) -> None:
+    passage = " ".join(words)
+    assert compare(passage, passage).verbatim
+    quoted_words = list(words)
+    for change, at, word in changes:
+        k = at % len(quoted_words) if quoted_words else 0
+        if change == "drop" and len(quoted_words) > 1:
+            del quoted_words[k]
+        elif change == "add":
+            quoted_words.insert(k, word)
+        elif quoted_words:
+            quoted_words[k] = word
+    quoted = " ".join(quoted_words)
+    comparison = compare(quoted, passage)
+    for edit in comparison.edits:
+        assert quoted[edit.quoted.start : edit.quoted.end] == edit.quoted_text
+        assert passage[edit.passage.start : edit.passage.end] == edit.passage_text
+    assert (not comparison.edits) == (quoted.casefold().split() == passage.casefold().split())
+    assert 0.0 <= comparison.coverage <= 1.0

@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -541,7 +542,12 @@ def _semantic_similarity() -> Any:
 @click.argument("quote_ref", required=False, metavar="QUOTE_ID")
 @click.option("--text", "text", help="Verify these words instead of a stored quotation (needs --source).")
 @click.option("--source", "source_ref", help="Check against this document (id, name or path), not the cited work.")
-@click.option("--all", "every", is_flag=True, help="Verify every stored speech/block quotation citing a work.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Verify every stored speech/block quotation citing a work (with --source: every one), store the verdicts.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_db_option
 def verify(quote_ref: str | None, text: str | None, source_ref: str | None, every: bool, fmt: str, db: str) -> None:
@@ -561,7 +567,7 @@ def verify(quote_ref: str | None, text: str | None, source_ref: str | None, ever
         verifier = CorpusVerifier(store, _semantic_similarity())
         if every:
             rows = []
-            quotes = list(verifier.verifiable())
+            quotes = list(verifier.verifiable(source_ref))
             for n, quote in enumerate(quotes, 1):
                 choice = verifier.choose(quote, source_ref)
                 rows.append(verdict_row(quote, choice, verifier.check(quote.text, choice, quote.document_id)))
@@ -638,9 +644,9 @@ def render_verification(label: str, quoted: str, reason: str, verification: Any,
         span = verification.passage
         where = "found in" if verification.verdict == "found_elsewhere" else "passage"
         lines.append(f"  {where}: {verification.source_id} [{span.start}:{span.end}]")
-        before = " ".join(text[max(0, span.start - 80) : span.start].split()[1:])
-        after = " ".join(text[span.end : span.end + 80].split()[:-1])
-        lines.append(f"    …{before} ⟦{' '.join(span.of(text).split())}⟧ {after}…")
+        before = _one_line(text[max(0, span.start - 80) : span.start]).partition(" ")[2]
+        after = _one_line(text[span.end : span.end + 80]).rpartition(" ")[0]
+        lines.append(f"    …{before}⟦{_one_line(span.of(text))}⟧{after}…")
     if verification.similarity is not None:
         lines.append(f"  similarity: {verification.similarity:.2f}")
     for edit in verification.edits:
@@ -650,6 +656,10 @@ def render_verification(label: str, quoted: str, reason: str, verification: Any,
             where = f"{other.source_id} [{other.span.start}:{other.span.end}]"
             lines.append(f"  also in: {where} ({other.coverage:.0%} of the words)")
     return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
 
 
 def _edit_line(edit: Any) -> str:

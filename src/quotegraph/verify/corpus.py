@@ -68,10 +68,14 @@ class CorpusVerifier:
         others = [self.source(d.id) for d in self.documents if d.id not in (own_document, choice.document_id)]
         return verify(text, source, elsewhere=others, similarity=self.similarity)
 
-    def verifiable(self) -> Iterator[QuoteRow]:
-        """Stored quotations worth checking: speech and block quotations that cite a work."""
+    def verifiable(self, source: str | None = None) -> Iterator[QuoteRow]:
+        """Stored quotations worth checking: speech and block quotations that cite a work, or with a
+        ``source`` given, all of them but those of the source itself."""
+        source_id = self.store.resolve(source) if source is not None else None
         for quote in self.store.quotes():
-            if quote.kind in VERIFIED_KINDS and quote.work:
+            if quote.kind not in VERIFIED_KINDS or quote.document_id == source_id:
+                continue
+            if quote.work or source_id is not None:
                 yield quote
 
 

@@ -20,7 +20,7 @@ from quotegraph.analyse.text import paragraphs, sentence_starts
 from quotegraph.model import Span
 from quotegraph.verify.diff import Comparison, Edit, compare_tokens
 from quotegraph.verify.locate import FOUND_SHARE, Match, SourceIndex
-from quotegraph.verify.tokens import Token, elisions, tokenize
+from quotegraph.verify.tokens import Token, elisions, tokenize, weight
 
 Verdict = Literal[
     "verbatim",
@@ -47,6 +47,8 @@ TRANSLATION_BELOW = 0.75  # a word match covering this much of the quotation is 
 ELSEWHERE_COVERAGE = 0.8  # another document must hold this much of the quotation to call it misattributed …
 ELSEWHERE_MARGIN = 0.2  # … and this much more than the cited source does
 ELSEWHERE_LISTED = 0.5  # other documents holding this much of the quotation are named in ``elsewhere``
+ELSEWHERE_WORDS = 3.0  # a quotation must weigh this much (about three words that are not function words)
+# to be looked for in other documents: "a revolution" is in every one of them
 
 
 class SourceText:
@@ -132,6 +134,8 @@ def verify(
         raise ValueError("the quotation has no words to verify")
     marks = elisions(quoted)
     others = [s for s in elsewhere if source is None or s.id != source.id]
+    if sum(weight(t.key) for t in tokens) < ELSEWHERE_WORDS:
+        others = []
     if source is None:
         found = _found_in(others, quoted, tokens, marks)
         return Verification("source_not_in_corpus", 1.0, None, None, None, elsewhere=_locations(found))
