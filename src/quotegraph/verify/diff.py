@@ -112,13 +112,16 @@ def compare_tokens(
 
 
 def _severe(q_run: Sequence[Token], p_run: Sequence[Token]) -> bool:
-    """A negation or a number changed; "one" counts as a number only against another number."""
-    words = (*q_run, *p_run)
-    if any(t.negation or t.number for t in words):
+    """A negation or a number changed ("isn't" for "is not" is no change of either). "one", "once" and
+    "second" count as numbers only where the other side has a number too."""
+    if sum(t.negation for t in q_run) != sum(t.negation for t in p_run):
         return True
-    return (any(t.maybe_number for t in q_run) and any(t.number or t.maybe_number for t in p_run)) or (
-        any(t.maybe_number for t in p_run) and any(t.number or t.maybe_number for t in q_run)
-    )
+    return _numbers(q_run, p_run) != _numbers(p_run, q_run)
+
+
+def _numbers(run: Sequence[Token], other: Sequence[Token]) -> list[str]:
+    counted = any(t.number or t.maybe_number for t in other)
+    return sorted(t.key for t in run if t.number or (counted and t.maybe_number))
 
 
 def _run(tokens: Sequence[Token]) -> Span:

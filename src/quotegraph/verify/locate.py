@@ -138,16 +138,16 @@ class SourceIndex:
         cluster = _densest(blocks, tokens, marks)
         if not any(t.key not in STOPWORDS for b in cluster for t in tokens[b[0] : b[0] + b[2]]):
             return None
-        best: tuple[float, float, int, int, Comparison] | None = None
-        for first, last in self._bounds(cluster, tokens):
-            if best is not None and best[0] == 0:
+        bounds = self._bounds(cluster, tokens)
+        first, last = bounds[0]
+        comparison = compare_tokens(quoted, tokens, self.text, self.tokens[first : last + 1], marks)
+        cost = _cost(comparison)
+        for other_first, other_last in bounds[1:]:
+            if cost == 0:
                 break  # the aligned blocks explain the quotation: no other bounds can do better
-            comparison = compare_tokens(quoted, tokens, self.text, self.tokens[first : last + 1], marks)
-            ranked = (_cost(comparison), -comparison.coverage, first, last, comparison)
-            if best is None or ranked[:3] < best[:3]:
-                best = ranked
-        assert best is not None
-        _, _, first, last, comparison = best
+            other = compare_tokens(quoted, tokens, self.text, self.tokens[other_first : other_last + 1], marks)
+            if (_cost(other), -other.coverage) < (cost, -comparison.coverage):
+                first, last, comparison, cost = other_first, other_last, other, _cost(other)
         return Match(first, last, Span(self.tokens[first].start, self.tokens[last].end), comparison)
 
     def _bounds(self, cluster: list[Block], tokens: Sequence[Token]) -> list[tuple[int, int]]:
@@ -157,7 +157,7 @@ class SourceIndex:
         choices = [cluster]
         if len(cluster) > 1:
             choices += [cluster[1:], cluster[:-1]]
-        bounds: list[tuple[int, int]] = [(cluster[0][1], cluster[-1][1] + cluster[-1][2] - 1)]
+        bounds: list[tuple[int, int]] = []  # the aligned blocks' own ends first
         for blocks in choices:
             first, last = blocks[0][1], blocks[-1][1] + blocks[-1][2] - 1
             before = blocks[0][0]  # quotation words left before the first block
