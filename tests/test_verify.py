@@ -194,3 +194,14 @@ def test_edits_point_at_what_they_say_on_both_sides(words: list[str], changes: l
         assert passage[edit.passage.start : edit.passage.end] == edit.passage_text
     assert (not comparison.edits) == (quoted.casefold().split() == passage.casefold().split())
     assert 0.0 <= comparison.coverage <= 1.0
+
+
+def test_words_moved_to_an_end_of_the_quotation_are_a_reordering() -> None:
+    source = SourceText(
+        "s", "Intro. In 1923 Lenin wrote that Stalin is too rude and should be removed from the post. Outro."
+    )
+    result = verify("Lenin wrote that Stalin is too rude and should be removed from the post in 1923", source)
+    assert result.verdict == "altered"
+    assert [(e.type, e.quoted_text, e.passage_text, e.severe) for e in result.edits] == [
+        ("reordering", "in 1923", "In 1923", True)
+    ]

@@ -171,6 +171,14 @@ class SourceIndex:
                 reach = self.keys[last + 1 : last + after + 4]
                 if tokens[-1].key in reach:
                     lasts.append(last + 1 + reach.index(tokens[-1].key))
+                # The quotation's last words standing just before the passage: moved from its start.
+                trailing = [t.key for t in tokens[len(tokens) - after :]]
+                if first >= after and self.keys[first - after : first] == trailing:
+                    firsts.append(first - after)
+            if before:
+                leading = [t.key for t in tokens[:before]]
+                if self.keys[last + 1 : last + 1 + before] == leading:
+                    lasts.append(last + before)
             bounds += [(f, t) for f in firsts for t in lasts]
         return list(dict.fromkeys(bounds))
 
