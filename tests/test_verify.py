@@ -205,3 +205,18 @@ def test_words_moved_to_an_end_of_the_quotation_are_a_reordering() -> None:
     assert [(e.type, e.quoted_text, e.passage_text, e.severe) for e in result.edits] == [
         ("reordering", "in 1923", "In 1923", True)
     ]
+
+
+def test_cited_works_match_titles_loosely_but_not_by_a_shared_word() -> None:
+    from quotegraph.verify.cite import match_work
+
+    titles = [
+        ("a", "Stalin Goes – His Minions Remain. The 20th Congress and its Effects on World Stalinism"),
+        ("b", "Lenin's Testament"),
+        ("c", "How Stalin Betrayed October"),
+    ]
+    assert (m := match_work("stalin goes, his minions remain", titles)) is not None and m.document_id == "a"
+    assert (m := match_work("The testament of Lenin", titles)) is not None and m.document_id == "b"
+    assert (m := match_work("How Stalin betrayed October", titles)) is not None and m.score == 100
+    for work in ("Stalin", "testament", "The Revolution Betrayed", "Khrushchev’s report", ""):
+        assert match_work(work, titles) is None, work
