@@ -2,7 +2,7 @@
 
 Passages are cut from a source text at random (fixed seed) and edited in known ways: an unmarked
 omission, a marked one ("…", "[…]", "...", "[...]"), inserted words, a changed word, a run of words
-moved, negation added or removed, a number changed; controls are quoted verbatim, differ only in
+moved, negation added or removed, a number changed, a changed word and an omission in one quotation; controls are quoted verbatim, differ only in
 form (straight/curly marks, dashes, white space, line-end hyphenation, case at the start) or only by
 marked elisions. Every edit is recorded with its type and its spans on both sides, in the convention
 of ``quotegraph.verify.diff.Edit``: words' spans, and where a side has no words the gap between the
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from quotegraph.verify import Verification
 from quotegraph.verify.tokens import Token, tokenize
 
-ALTERATIONS = ("omission", "insertion", "substitution", "reordering", "negation", "number")
+ALTERATIONS = ("omission", "insertion", "substitution", "reordering", "negation", "number", "two_edits")
 CONTROLS = ("verbatim", "form", "marked_omission")
 FORMS = ("marks", "dashes", "white_space", "hyphenation", "case")
 MARKS = (" … ", " […] ", " ... ", " [...] ")
@@ -200,6 +200,30 @@ class Generator:
         quoted = head + new + self.text[run[k].end : end]
         edit = ExpectedEdit("substitution", (len(head), len(head) + len(new)), (run[k].start, run[k].end), False, True)
         return Case("number", f"{old} → {new}", quoted, (start, end), (edit,))
+
+    def _two_edits(self, run: list[Token], start: int, end: int) -> Case | None:
+        """A changed word and, further on, words left out: two edits in one quotation."""
+        k = self.rng.randint(1, len(run) - 8)
+        n = self.rng.randint(1, 3)
+        m = self.rng.randint(k + 3, len(run) - n - 1)
+        word = self.rng.choice(NEW_WORDS)
+        if word in {t.key for t in run} or _severe(run[k : k + 1]) or _slides(run, m, m + n):
+            return None
+        head = self.text[start : run[k].start] + word
+        middle = self.text[run[k].end : run[m].start]
+        quoted = head + middle + self.text[run[m + n].start : end]
+        shift = len(head) - (run[k].end - start)  # where the quotation's offsets after the change stand
+        edits = (
+            ExpectedEdit("substitution", (len(head) - len(word), len(head)), (run[k].start, run[k].end)),
+            ExpectedEdit(
+                "omission",
+                (run[m - 1].end - start + shift, run[m].start - start + shift),
+                (run[m].start, run[m + n - 1].end),
+                False,
+                _severe(run[m : m + n]),
+            ),
+        )
+        return Case("two_edits", f"1 word changed, {n} left out", quoted, (start, end), edits)
 
     # -- controls ---------------------------------------------------------------------------------
 
