@@ -2,11 +2,11 @@
 
 Passages are cut from a source text at random (fixed seed) and edited in known ways: an unmarked
 omission, a marked one ("…", "[…]", "...", "[...]"), inserted words, a changed word, a run of words
-moved, negation added or removed, a number changed, a changed word and an omission in one quotation; controls are quoted verbatim, differ only in
-form (straight/curly marks, dashes, white space, line-end hyphenation, case at the start) or only by
-marked elisions. Every edit is recorded with its type and its spans on both sides, in the convention
-of ``quotegraph.verify.diff.Edit``: words' spans, and where a side has no words the gap between the
-neighbouring words (the elision mark for a marked omission).
+moved, negation added or removed, a number changed, a changed word and an omission in one quotation;
+controls are quoted verbatim, differ only in form (straight/curly marks, dashes, white space,
+line-end hyphenation, case at the start) or only by marked elisions. Every edit is recorded with its
+type and its spans on both sides, in the convention of ``quotegraph.verify.diff.Edit``: words' spans,
+and where a side has no words the gap between the neighbouring words (the elision mark for a marked omission).
 
 Edits fall inside the passage (a word kept on each side): leaving words out at either end is
 quoting a shorter passage, not an alteration. A moved run jumps over more words than it holds, so
