@@ -146,3 +146,26 @@ def test_cli_verify(store: SQLiteStore) -> None:
     assert missing.exit_code == 1 and "QG303" in missing.output
     unknown = runner.invoke(cli, ["verify", "nothing.txt#q1", "--db", db])
     assert unknown.exit_code == 1 and "QG301" in unknown.output
+
+
+def test_misattributed_quotation_is_found_in_another_document(store: SQLiteStore) -> None:
+    letters = document(
+        "letters.txt", "Trotsky wrote many letters on the bureaucracy and on the party.", "Trotsky's Letters"
+    )
+    store.ingest(letters, Analysis(letters.name, letters.metadata, ()))
+    text = "Trotsky is said to have written: “Stalin is too rude, and this fault, entirely supportable.”"
+    doc = document("claim.txt", text, "A claim")
+    claim = quote(text, "Stalin is too rude, and this fault, entirely supportable.", "q1", "Trotsky's letters")
+    store.ingest(doc, Analysis(doc.name, doc.metadata, (claim,)))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["verify", "claim.txt#q1", "--db", store.path, "--format", "json"])
+    data = json.loads(result.output)
+    assert (data["verdict"], data["source_used"]) == ("found_elsewhere", "cited")
+    assert data["cited_document_id"] == store.resolve("letters.txt")
+    # The testament holds the words, and so does the article quoting it: either is where they are.
+    holders = {store.resolve("testament.txt"), store.resolve("article.txt")}
+    assert data["source_document_id"] in holders
+    assert {w["source_id"] for w in data["elsewhere"]} == holders
+    assert data["passage_text"].startswith("Stalin is too rude")
+    saved = store.verdict_of(store.resolve("claim.txt"), "q1")
+    assert saved is not None and saved.verdict == "found_elsewhere"
