@@ -6,7 +6,8 @@ Builds a 20,000-word source from the sample corpus (its texts concatenated, then
 it once, and verifies the labelled pairs of ``verification_set`` against it (passages are cut only
 from the part that occurs once, so each has one right place). Prints alteration recall, the
 false-alarm rate on verbatim / form-only / marked-elision controls, the F1 of typed edits (type and
-spans on both sides exact), the share of negation and number changes flagged severe, the time per
+spans on both sides exact), the share of negation and number changes flagged severe, how many
+sentences of one article are wrongly placed in another (look-alikes), the time per
 quotation (CPU time of locate + diff; median and p95), and whether the 1956 translation of Lenin's postscript is
 recognised as a translation variant (needs the sentence embedder of ``quotegraph.link.embed``).
 """
@@ -14,6 +15,7 @@ recognised as a translation variant (needs the sentence embedder of ``quotegraph
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -70,8 +72,22 @@ def main() -> int:
     misses = Counter(c.kind for c, r in zip(cases, results, strict=True) if (r.verdict == "altered") != c.altered)
     if misses:
         print("wrong verdicts by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(misses.items())))
+    print(look_alike_line())
     print(translation_line())
     return 0
+
+
+def look_alike_line() -> str:
+    """Sentences of one article checked against two others: each should be "not in source"."""
+    texts = {p.stem[:3]: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))}
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", texts["002"]) if 8 <= len(s.split()) <= 40]
+    placed = total = 0
+    for name in ("001", "003"):
+        source = SourceText(name, texts[name])
+        for sentence in sentences:
+            total += 1
+            placed += verify(sentence, source).verdict != "not_in_source"
+    return f"look-alikes           {placed} of {total} sentences of 002 placed in 001 or 003 (should be 0)"
 
 
 def translation_line() -> str:

@@ -642,7 +642,7 @@ def render_verification(label: str, quoted: str, reason: str, verification: Any,
     if verification.passage is not None and verification.source_id is not None:
         text = texts[verification.source_id]
         span = verification.passage
-        where = "found in" if verification.verdict == "found_elsewhere" else "passage"
+        where = {"found_elsewhere": "found in", "not_in_source": "nearest"}.get(verification.verdict, "passage")
         lines.append(f"  {where}: {verification.source_id} [{span.start}:{span.end}]")
         before = _one_line(text[max(0, span.start - 80) : span.start]).partition(" ")[2]
         after = _one_line(text[span.end : span.end + 80]).rpartition(" ")[0]

@@ -20,10 +20,10 @@ from quotegraph.model import Span
 from quotegraph.verify.diff import Comparison, compare_tokens
 from quotegraph.verify.tokens import STOPWORDS, Token, tokenize, weight
 
-# Least share of the quotation's word weight a passage of its cited source must hold to be the quoted one:
-# the citation already says where the words should be, so a part of them is enough to place them there
-# (the rest is then reported as not in the source). Another document must hold far more (verdict.py).
-FOUND_SHARE = 0.25
+# Least share of the quotation's word weight a passage must hold to be the quoted one. Unrelated
+# sentences on the same subject reach a third or so (a topic word and some function words); the
+# verdict then shows the nearest passage but says "not in the source" (verdict.py).
+FOUND_SHARE = 0.5
 MAX_UNMARKED_GAP = 12  # more source words skipped than this, without an elision mark, is another passage
 MARKED_REACH = 400  # how far an elision mark may skip
 MAX_POSTINGS = 1000  # a word this common in the source tells nothing about where a quotation is

@@ -46,7 +46,8 @@ TRANSLATION_SIMILARITY = 0.8  # least semantic similarity for "the same passage 
 TRANSLATION_BELOW = 0.75  # a word match covering this much of the quotation is an alteration, not a translation
 ELSEWHERE_COVERAGE = 0.8  # another document must hold this much of the quotation to call it misattributed …
 ELSEWHERE_MARGIN = 0.2  # … and this much more than the cited source does
-ELSEWHERE_LISTED = 0.5  # other documents holding this much of the quotation are named in ``elsewhere``
+NEAREST_SHARE = 0.25  # a passage holding less of a quotation not in the source is not even worth showing
+ELSEWHERE_LISTED = FOUND_SHARE  # other documents holding this much of the quotation are named in ``elsewhere``
 ELSEWHERE_WORDS = 3.0  # a quotation must weigh this much (about three words that are not function words)
 # to be looked for in other documents: "a revolution" is in every one of them
 
@@ -100,7 +101,9 @@ class Verification:
 
     ``source_id``/``passage`` say where the located passage is (the cited source; for
     ``found_elsewhere`` the other document) and ``comparison`` how the quotation differs from it: its
-    edits' ``passage`` spans are offsets into that document's text.
+    edits' ``passage`` spans are offsets into that document's text. For ``not_in_source`` they may
+    show the nearest passage, holding a part of the quotation too small for it to be the quoted one:
+    the rest of the quotation is then its insertions.
     """
 
     verdict: Verdict
@@ -166,6 +169,12 @@ def verify(
             )
     if match is not None:
         return Verification("altered", own, source.id, match.span, match.comparison, elsewhere=_locations(found))
+    if best is not None and best.comparison.coverage >= NEAREST_SHARE:
+        # Part of the quotation is there: show where, and the rest as inserted, not in the source.
+        near = best.comparison.coverage
+        return Verification(
+            "not_in_source", 1.0 - near, source.id, best.span, best.comparison, elsewhere=_locations(found)
+        )
     near = best.comparison.coverage if best is not None else 0.0
     return Verification("not_in_source", 1.0 - near, source.id, None, None, elsewhere=_locations(found))
 
