@@ -566,25 +566,7 @@ def verify(quote_ref: str | None, text: str | None, source_ref: str | None, ever
     with _open_store(db) as store:
         verifier = CorpusVerifier(store, _semantic_similarity())
         if every:
-            rows = []
-            quotes = list(verifier.verifiable(source_ref))
-            for n, quote in enumerate(quotes, 1):
-                choice = verifier.choose(quote, source_ref)
-                rows.append(verdict_row(quote, choice, verifier.check(quote.text, choice, quote.document_id)))
-                if n % 25 == 0 or n == len(quotes):
-                    _progress(f"[{n}/{len(quotes)}] verified")
-            store.save_verdicts(rows)
-            counts = Counter(r.verdict for r in rows)
-            if fmt == "json":
-                click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=2))
-            else:
-                from quotegraph.verify import VERDICTS
-
-                click.echo(f"{len(rows)} quotations verified")
-                for name in VERDICTS:
-                    if counts[name]:
-                        click.echo(f"  {counts[name]:4}  {name}")
-            _progress(f"{len(rows)} verdicts saved in {db}")
+            _verify_all(verifier, source_ref, fmt, db)
             return
         if text is not None:
             choice = verifier.choose(None, source_ref)
@@ -606,32 +588,62 @@ def verify(quote_ref: str | None, text: str | None, source_ref: str | None, ever
             verification = verifier.check(found.text, choice, found.document_id)
             store.save_verdicts([verdict_row(found, choice, verification)])
             label, quoted = found.permalink, found.text
-        source_text = {
+        texts = {
             sid: verifier.source(sid).text for sid in {verification.source_id, choice.document_id} if sid is not None
         }
     if fmt == "json":
-        from quotegraph.verify.corpus import edit_json
-
-        data = {
-            "quotation": label,
-            "text": quoted,
-            "verdict": verification.verdict,
-            "confidence": round(verification.confidence, 4),
-            "source_used": choice.used,
-            "source_reason": choice.reason,
-            "cited_document_id": choice.document_id,
-            "source_document_id": verification.source_id,
-            "passage": [verification.passage.start, verification.passage.end] if verification.passage else None,
-            "passage_text": verification.passage.of(source_text[verification.source_id])
-            if verification.passage and verification.source_id
-            else None,
-            "similarity": verification.similarity,
-            "edits": [edit_json(e) for e in verification.edits],
-            "elsewhere": [dataclasses.asdict(w) for w in verification.elsewhere],
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(_verification_json(label, quoted, choice, verification, texts), ensure_ascii=False, indent=2)
+        )
         return
-    click.echo(render_verification(label, quoted, choice.reason, verification, source_text))
+    click.echo(render_verification(label, quoted, choice.reason, verification, texts))
+
+
+def _verify_all(verifier: Any, source_ref: str | None, fmt: str, db: str) -> None:
+    """Verify every quotation worth it, store the verdicts in one transaction, print the counts."""
+    from quotegraph.verify import VERDICTS
+    from quotegraph.verify.corpus import verdict_row
+
+    rows = []
+    quotes = list(verifier.verifiable(source_ref))
+    for n, quote in enumerate(quotes, 1):
+        choice = verifier.choose(quote, source_ref)
+        rows.append(verdict_row(quote, choice, verifier.check(quote.text, choice, quote.document_id)))
+        if n % 25 == 0 or n == len(quotes):
+            _progress(f"[{n}/{len(quotes)}] verified")
+    verifier.store.save_verdicts(rows)
+    _progress(f"{len(rows)} verdicts saved in {db}")
+    if fmt == "json":
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    counts = Counter(r.verdict for r in rows)
+    click.echo(f"{len(rows)} quotations verified")
+    for name in VERDICTS:
+        if counts[name]:
+            click.echo(f"  {counts[name]:4}  {name}")
+
+
+def _verification_json(
+    label: str, quoted: str, choice: Any, verification: Any, texts: dict[str, str]
+) -> dict[str, Any]:
+    from quotegraph.verify.corpus import edit_json
+
+    passage = verification.passage
+    return {
+        "quotation": label,
+        "text": quoted,
+        "verdict": verification.verdict,
+        "confidence": round(verification.confidence, 4),
+        "source_used": choice.used,
+        "source_reason": choice.reason,
+        "cited_document_id": choice.document_id,
+        "source_document_id": verification.source_id,
+        "passage": [passage.start, passage.end] if passage else None,
+        "passage_text": passage.of(texts[verification.source_id]) if passage and verification.source_id else None,
+        "similarity": verification.similarity,
+        "edits": [edit_json(e) for e in verification.edits],
+        "elsewhere": [dataclasses.asdict(w) for w in verification.elsewhere],
+    }
 
 
 def render_verification(label: str, quoted: str, reason: str, verification: Any, texts: dict[str, str]) -> str:
