@@ -29,7 +29,8 @@ MARKED_REACH = 400  # how far an elision mark may skip
 MAX_POSTINGS = 1000  # a word this common in the source tells nothing about where a quotation is
 STRAY_GAP = 2  # function words at a passage's end this much further apart than quoted are a chance match
 VOTERS = 12  # the quotation's rarest words in the source vote; more would only add time
-CANDIDATES = 3  # voting windows aligned in full; the best alignment wins
+CANDIDATES = 3  # voting windows aligned in full; the best alignment wins …
+MAX_CANDIDATES = 8  # … and up to this many when more windows tie with the best
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +89,16 @@ class SourceIndex:
                 if not inside[gone]:
                     votes -= rarity[gone]
                 left += 1
-            scored.append((-votes, hits[left][0], pos))
+            scored.append((-round(votes, 6), hits[left][0], pos))  # rounded: equal sets of words tie
         scored.sort()
         chosen: list[Window] = []
         for votes, first, last in scored:
+            if len(chosen) >= limit and -votes < chosen[0].votes:
+                break  # beyond ``limit``, only windows as good as the best: a tie is not decided by position
+            if len(chosen) >= MAX_CANDIDATES:
+                break
             if all(last < w.first or first > w.last for w in chosen):
                 chosen.append(Window(first, last, -votes))
-                if len(chosen) == limit:
-                    break
         return chosen
 
     def locate(
@@ -172,12 +175,13 @@ class SourceIndex:
                 if tokens[-1].key in reach:
                     lasts.append(last + 1 + reach.index(tokens[-1].key))
                 # The quotation's last words standing just before the passage: moved from its start.
+                # (Function words alone stand everywhere: they are no evidence of a move.)
                 trailing = [t.key for t in tokens[len(tokens) - after :]]
-                if first >= after and self.keys[first - after : first] == trailing:
+                if _telling(trailing) and first >= after and self.keys[first - after : first] == trailing:
                     firsts.append(first - after)
             if before:
                 leading = [t.key for t in tokens[:before]]
-                if self.keys[last + 1 : last + 1 + before] == leading:
+                if _telling(leading) and self.keys[last + 1 : last + 1 + before] == leading:
                     lasts.append(last + before)
             bounds += [(f, t) for f in firsts for t in lasts]
         return list(dict.fromkeys(bounds))
@@ -227,6 +231,10 @@ def _densest(blocks: list[Block], tokens: Sequence[Token], marks: Sequence[tuple
     while len(best) > 1 and _stray(best[-1], best[-2], tokens, marks):
         best = best[:-1]
     return best
+
+
+def _telling(keys: Sequence[str]) -> bool:
+    return any(key not in STOPWORDS for key in keys)
 
 
 def _cost(comparison: Comparison) -> float:
