@@ -24,7 +24,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 _ELISION = re.compile(r"[\[(]\s*(?:…|\.\s?\.\s?\.)\s*[\])]|…|\.\s?\.\s?\.")
 
 NEGATIONS = frozenset(
-    "not no never nothing none nobody nowhere neither nor without cannot n't".split() + "hardly scarcely barely".split()
+    "not no never nothing none nobody nowhere neither nor without cannot hardly scarcely barely".split()
 )
 NUMBER_WORDS = frozenset(
     (
@@ -70,7 +70,7 @@ class Token:
 
     @property
     def negation(self) -> bool:
-        return self.key in NEGATIONS or self.key.endswith("n't")
+        return self.key in NEGATIONS or self.key.endswith("n't")  # "didn't", "won't"
 
     @property
     def number(self) -> bool:
