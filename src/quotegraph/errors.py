@@ -71,6 +71,10 @@ class StoreSchemaMismatch(StoreError):
     code = "QG302"
 
 
+class QuoteNotFound(StoreError):
+    code = "QG303"
+
+
 class GoldFormatError(QuotegraphError):
     code = "QG401"
 

@@ -15,6 +15,7 @@ from quotegraph.store.base import (
     SpeakerRow,
     Store,
     StoredDocument,
+    VerdictRow,
 )
 from quotegraph.store.sqlite import SQLiteStore
 
@@ -36,5 +37,6 @@ __all__ = [
     "SpeakerRow",
     "Store",
     "StoredDocument",
+    "VerdictRow",
     "open_store",
 ]
