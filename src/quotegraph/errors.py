@@ -83,9 +83,5 @@ class ExportError(QuotegraphError):
     code = "QG500"
 
 
-class QuoteNotFound(ExportError):
-    code = "QG501"
-
-
 class UnknownExportFormat(ExportError):
     code = "QG502"

@@ -27,7 +27,9 @@ WORK_NOUNS = (
     "treatise|volume|journal|diaries|reminiscences"
 )
 # capitalised words with small words between them, never after the last ("… to Stalin in order to")
-_TITLE_RUN = r"(?:(?:The|A|An) )?[A-Z][\w’'-]*(?:(?: (?:of|the|and|in|on|a|an|to|for|by|from|with))* [A-Z][\w’'-]*)*(?<=\w)"
+_TITLE_RUN = (
+    r"(?:(?:The|A|An) )?[A-Z][\w’'-]*(?:(?: (?:of|the|and|in|on|a|an|to|for|by|from|with))* [A-Z][\w’'-]*)*(?<=\w)"
+)
 _POSSESSIVE_WORK = re.compile(
     r"\b([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)[’']s\s+((?:(?:great|famous|last|secret|closed|own|first|"
     r"celebrated|well-known|printed)\s+)?(?:" + WORK_NOUNS + r"))\b"
