@@ -55,6 +55,7 @@ from quotegraph.store.base import (
 SCHEMA_VERSION = 2  # PRAGMA user_version; bump together with schema.sql
 APPLICATION_ID = 0x51475354  # "QGST": PRAGMA application_id, tells our files from other SQLite files
 MIN_PREFIX = 6  # shortest id prefix accepted as a document reference
+MIN_NAME_START = 3  # "003" for 003_34df39d8ba34d179.txt, when no other current file name starts so
 _HINT = "run `quotegraph documents` to list ids and names"
 
 # Test hook: called inside the ingest transaction after the document row is written and before its
@@ -609,7 +610,8 @@ class SQLiteStore(Store):
             return str(db.execute("SELECT id FROM document WHERE pk = ?", (pk,)).fetchone()[0])
 
     def _resolve(self, db: sqlite3.Connection, ref: str) -> int:
-        """Document pk for an id, source path, name, stem or id prefix — first kind that matches."""
+        """Document pk for an id, source path, name, stem, id prefix or the start of one current
+        document's file name — the first kind that matches."""
         ref = _clean(ref).strip()
         if not ref:
             raise DocumentNotFound(f"no document reference given: {_HINT}")
@@ -657,9 +659,24 @@ class SQLiteStore(Store):
                     f"{ref!r} is the start of several document ids ({', '.join(h[1] for h in hits)}): "
                     f"give more of the id; {_HINT}"
                 )
+        named = (
+            db.execute(
+                "SELECT pk, name FROM document WHERE is_current = 1 AND substr(name, 1, ?) = ? ORDER BY name LIMIT 6",
+                (len(ref), ref),
+            ).fetchall()
+            if len(ref) >= MIN_NAME_START
+            else []
+        )
+        if len(named) == 1:  # "003" for 003_34df39d8ba34d179.txt
+            return int(named[0][0])
+        if named:
+            raise DocumentNotFound(
+                f"{ref!r} is the start of several file names ({', '.join(n[1] for n in named)}): "
+                f"give more of the name; {_HINT}"
+            )
         raise DocumentNotFound(
             f"no document matches {ref!r} (give an id or its first {MIN_PREFIX}+ characters, a file "
-            f"name, a stem or a source path); {_HINT}"
+            f"name or its start, a stem or a source path); {_HINT}"
         )
 
     @staticmethod
