@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, get_args
 
 from quotegraph.analyse.text import paragraphs, sentence_starts
 from quotegraph.model import Span
@@ -31,15 +31,7 @@ Verdict = Literal[
     "found_elsewhere",
     "source_not_in_corpus",
 ]
-VERDICTS: tuple[Verdict, ...] = (
-    "verbatim",
-    "faithful",
-    "altered",
-    "translation_variant",
-    "not_in_source",
-    "found_elsewhere",
-    "source_not_in_corpus",
-)
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 Similarity = Callable[[str, str], float]
 
 TRANSLATION_SIMILARITY = 0.8  # least semantic similarity for "the same passage in other words"
