@@ -73,3 +73,29 @@ class StoreSchemaMismatch(StoreError):
 
 class GoldFormatError(QuotegraphError):
     code = "QG401"
+
+
+class WebError(QuotegraphError):
+    """A request the web server cannot answer; ``status`` is its HTTP status."""
+
+    code = "QG500"
+    status = 500
+
+
+class NotFound(WebError):
+    code = "QG501"
+    status = 404
+
+
+class BadRequest(WebError):
+    code = "QG502"
+    status = 400
+
+
+class InvalidCursor(BadRequest):
+    code = "QG503"
+
+
+class MethodNotAllowed(WebError):
+    code = "QG504"
+    status = 405

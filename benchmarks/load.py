@@ -1,0 +1,180 @@
+"""Load test of the web server: p50/p99 latency and errors under 50 concurrent clients.
+
+The sample corpus is multiplied 100× (each copy gets a line of its own at the end, so it is a distinct
+document with its own content hash and id) and stored once in a temporary store. Each original is
+analysed once and its analysis reused for its copies: the added line lies after every span, so the
+offsets stay exact, and the store holds what ingesting the copies would give it (minus the cost).
+Then ``quotegraph serve`` runs on 127.0.0.1 and 50 clients (asyncio + httpx, each with its own
+connection) send requests back to back, one endpoint at a time:
+
+- search: ``/search?q=…`` over a rotating list of common words and phrases (HTML page with facets;
+  after the first round these come from the server's per-revision result cache);
+- search-new: ``/search?q=…`` with a different word of the corpus on every request (never cached);
+- reader: ``/doc/{id}`` for random documents (the whole text marked up);
+- json: ``/quote/{doc}/{q}.json`` for random quotations.
+
+    python benchmarks/load.py [--copies 100] [--clients 50] [--requests 1000] [--workers 2] [--db FILE]
+
+The clients run on the same machine as the server, so they share its cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "examples" / "corpus"
+QUERIES = ["Stalin", "Trotsky", "revolution", "bureaucracy", "Khrushchev speech", "party", '"secret speech"', "Lenin*"]
+
+
+def build_store(path: Path, copies: int) -> None:
+    from quotegraph.analyse import analyse
+    from quotegraph.model import Document
+    from quotegraph.read import read_file
+    from quotegraph.store import open_store
+
+    with open_store(path) as store:
+        for source in sorted(CORPUS.glob("*.txt")):
+            original = read_file(source)
+            analysis = analyse(original)
+            for n in range(copies):
+                text = original.text + f"\n\nCopy {n + 1} of the sample corpus.\n"
+                name = f"{original.stem}-copy{n + 1:03}.txt"
+                doc = replace(
+                    original,
+                    name=name,
+                    text=text,
+                    source_path=None,
+                    content_hash=Document.hash_bytes(text.encode("utf-8")),
+                )
+                store.ingest(doc, replace(analysis, document=name))
+            print(f"  stored {copies} copies of {source.name}", file=sys.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    quotegraph = Path(sys.executable).parent / "quotegraph"
+    command = [str(quotegraph), "serve", "--db", str(db), "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/documents.json?limit=1", timeout=5).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+async def run(base: str, urls: list[str], clients: int) -> tuple[list[float], int]:
+    """Each client takes the next URL until none are left; returns latencies (ms) and the error count."""
+    queue = list(reversed(urls))
+    latencies: list[float] = []
+    errors = 0
+
+    async def client() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            while queue:
+                url = queue.pop()
+                began = time.perf_counter()
+                try:
+                    response = await http.get(url)
+                    await response.aread()
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append((time.perf_counter() - began) * 1000)
+                errors += not ok
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, errors
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=1000, help="requests per endpoint")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--db", type=Path, help="keep the store here (built if missing) instead of a temp file")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "load.db"
+        if not db.exists():
+            print(f"building the store ({args.copies}× the sample corpus) in {db}", file=sys.stderr)
+            build_store(db, args.copies)
+        port = free_port()
+        server = start_server(db, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            docs: list[str] = []
+            url: str | None = "/documents.json?limit=200"
+            while url:
+                page = httpx.get(base + url, timeout=60).json()
+                docs.extend(d["id"] for d in page["items"])
+                url = page["next"]
+            counts = {d["id"]: d["quote_count"] for d in httpx.get(base + "/documents.json?limit=200").json()["items"]}
+            rng = random.Random(1956)
+            quoted = [d for d, n in counts.items() if n]
+            words = sorted({w for p in CORPUS.glob("*.txt") for w in re.findall(r"[A-Za-z]{5,}", p.read_text())})
+            rng.shuffle(words)
+            plan = {
+                "search": [f"/search?q={QUERIES[i % len(QUERIES)]}" for i in range(args.requests)],
+                "search-new": [f"/search?q={w}" for w in words[args.clients : args.clients + args.requests]],
+                "reader": [f"/doc/{rng.choice(docs)}" for _ in range(args.requests)],
+                "json": [
+                    f"/quote/{d}/q{rng.randint(1, counts[d])}.json"
+                    for d in (rng.choice(quoted) for _ in range(args.requests))
+                ],
+            }
+            for name, urls in plan.items():
+                if name != "search-new":
+                    asyncio.run(run(base, urls[: args.clients], args.clients))  # warm caches and connections
+                else:
+                    asyncio.run(run(base, [f"/search?q={w}" for w in words[: args.clients]], args.clients))
+                began = time.perf_counter()
+                latencies, errors = asyncio.run(run(base, urls, args.clients))
+                elapsed = time.perf_counter() - began
+                print(
+                    f"{name:10} {len(latencies):5} requests  p50 {percentile(latencies, 50):7.1f} ms  "
+                    f"p99 {percentile(latencies, 99):7.1f} ms  errors {errors}  "
+                    f"{len(latencies) / elapsed:6.1f} req/s",
+                    flush=True,
+                )
+            print(
+                f"({len(docs)} documents, {args.clients} clients, {args.workers} server workers, "
+                f"{os.cpu_count()} cores shared by clients and server)"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
