@@ -20,6 +20,8 @@ import click
 
 from quotegraph import __version__, goldjson
 from quotegraph.errors import QuotegraphError, ReadError
+from quotegraph.export import FORMATS as EXPORT_FORMATS
+from quotegraph.export import LIST_NAMES
 from quotegraph.model import ENTITY_TYPES, QUOTE_KINDS, Analysis, Document
 
 DEFAULT_DB = "quotegraph.db"
@@ -400,6 +402,55 @@ def timeline(entity_name: str | None, from_year: int | None, to_year: int | None
         ["value", "precision", "document_name", "entities", "sentence"],
         {"value": 21, "precision": 9, "document_name": 26, "entities": 30, "sentence": 70},
     )
+
+
+@cli.command("export")
+@click.option("--format", "fmt", required=True, type=click.Choice(list(EXPORT_FORMATS)), help="See docs/exports.md.")
+@click.option("--document", help="Only this document (id, name or path).")
+@click.option("--quote", help="Only this quotation: DOC#q12.")
+@click.option("--speaker", help="Only quotations by this speaker (part of the name; case and accents ignored).")
+@click.option("--kind", type=click.Choice(list(QUOTE_KINDS)), help="Only quotations of this kind.")
+@click.option("--type", "entity_type", type=click.Choice(list(ENTITY_TYPES), case_sensitive=False), help="Entity type.")
+@click.option(
+    "--list", "list_name", type=click.Choice(list(LIST_NAMES)), help="Which list (csv, ndjson). [default: quotes]"
+)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@_db_option
+def export_command(
+    fmt: str,
+    document: str | None,
+    quote: str | None,
+    speaker: str | None,
+    kind: str | None,
+    entity_type: str | None,
+    list_name: str | None,
+    out_file: str | None,
+    db: str,
+) -> None:
+    """Export documents, quotations, lists or the who-quotes-whom network (TEI, W3C, CSV, GEXF, BibTeX …)."""
+    from quotegraph.export import render
+
+    if list_name and fmt not in ("csv", "ndjson"):
+        raise click.UsageError(f"--list goes with --format csv or ndjson, not {fmt}")
+    if document and quote:
+        raise click.UsageError("give --document or --quote, not both (a quotation names its document)")
+    with _open_store(db) as store:
+        result = render(
+            store,
+            fmt,
+            document=document,
+            quote=quote,
+            speaker=speaker,
+            kind=kind,
+            entity_type=entity_type.upper() if entity_type else None,
+            list_name=list_name or "quotes",
+        )
+    if out_file:
+        Path(out_file).write_bytes(result.content)
+        _progress(f"wrote {len(result.content)} bytes ({result.media_type}) to {out_file}")
+    else:
+        sys.stdout.buffer.write(result.content)
+        sys.stdout.buffer.flush()
 
 
 @cli.command()

@@ -75,27 +75,39 @@ class GoldFormatError(QuotegraphError):
     code = "QG401"
 
 
+class ExportError(QuotegraphError):
+    code = "QG500"
+
+
+class QuoteNotFound(ExportError):
+    code = "QG501"
+
+
+class UnknownExportFormat(ExportError):
+    code = "QG502"
+
+
 class WebError(QuotegraphError):
     """A request the web server cannot answer; ``status`` is its HTTP status."""
 
-    code = "QG500"
+    code = "QG600"
     status = 500
 
 
 class NotFound(WebError):
-    code = "QG501"
+    code = "QG601"
     status = 404
 
 
 class BadRequest(WebError):
-    code = "QG502"
+    code = "QG602"
     status = 400
 
 
 class InvalidCursor(BadRequest):
-    code = "QG503"
+    code = "QG603"
 
 
 class MethodNotAllowed(WebError):
-    code = "QG504"
+    code = "QG604"
     status = 405

@@ -63,8 +63,8 @@ SECURITY_HEADERS = [
 ]
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": models.ErrorResponse, "description": "a parameter or cursor is invalid (QG502, QG503)"},
-    404: {"model": models.ErrorResponse, "description": "no such document, quotation or entity (QG301, QG501)"},
+    400: {"model": models.ErrorResponse, "description": "a parameter or cursor is invalid (QG602, QG603)"},
+    404: {"model": models.ErrorResponse, "description": "no such document, quotation or entity (QG301, QG601)"},
 }
 
 
