@@ -135,6 +135,9 @@ def _routes(doc_id: str) -> list[str]:
         "/search?q=revolution&kind=speech",
         "/timeline",
         "/timeline?entity=person-leon-trotsky&from=1920&to=1940",
+        "/network",
+        "/network?kind=quotes&min=2",
+        "/network?node=leon-trotsky",
     ]
 
 
@@ -249,6 +252,8 @@ def test_cursor_pagination_walks_every_item_once(client: TestClient) -> None:
         ("/search.json?q=x&cursor=!!!", 400, "QG603"),
         ("/documents.json?limit=0", 400, "QG602"),
         ("/timeline.json?from=abc", 400, "QG602"),
+        ("/network.json?node=nobody", 404, "QG601"),
+        ("/network.json?kind=other", 400, "QG602"),
     ],
 )
 def test_errors_have_one_shape(client: TestClient, doc_id: str, url: str, status: int, code: str) -> None:
@@ -259,6 +264,35 @@ def test_errors_have_one_shape(client: TestClient, doc_id: str, url: str, status
     assert response.json()["error"]["message"]
     page = client.get(url.format(doc=doc_id).replace(".json", ""))
     assert page.status_code == status and code in page.text
+
+
+@pytest.mark.slow
+def test_network_counts_who_quotes_whom(client: TestClient) -> None:
+    data = client.get("/network.json").json()
+    ids = {n["id"] for n in data["nodes"]}
+    assert data["edges"] and all(e["source"] in ids and e["target"] in ids for e in data["edges"])
+    healy = [e for e in data["edges"] if e["source"] == "gerry-healy" and e["target"] == "leon-trotsky"]
+    assert healy and healy[0]["weight"] >= 10 and healy[0]["permalinks"][0].count("#") == 1
+    page = client.get("/network").text
+    assert '<svg class="network"' in page and f">{healy[0]['weight']}</text>" in page
+    narrowed = client.get("/network.json?min=5").json()
+    assert all(e["weight"] >= 5 for e in narrowed["edges"]) and len(narrowed["edges"]) < len(data["edges"])
+
+
+@pytest.mark.slow
+def test_pages_link_their_exports(client: TestClient, doc_id: str) -> None:
+    page = client.get(f"/doc/{doc_id}").text
+    assert f'href="/export/tei?document={doc_id}"' in page
+    tei = client.get(f"/export/tei?document={doc_id}")
+    assert tei.status_code == 200 and tei.headers["content-type"] == "application/tei+xml"
+    assert tei.headers["content-disposition"] == f'attachment; filename="quotegraph-{doc_id}.tei.xml"'
+    assert b"<TEI" in tei.content
+    cite = client.get(f"/export/bibtex?quote={doc_id}%23q1")
+    assert cite.status_code == 200 and b"@" in cite.content
+    assert 'href="/export/bibtex?quote=' in client.get(f"/quote/{doc_id}/q1").text
+    refused = client.get("/export/nope", headers={"Accept": "application/json"})
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "QG601"
+    assert client.get(f"/export/tei?quote={doc_id}%23q9999").status_code == 404
 
 
 @pytest.mark.slow
@@ -291,7 +325,14 @@ def test_no_path_traversal(client: TestClient, url: str) -> None:
 def test_openapi_documents_the_json_twins_and_the_error_shape(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
-    for path in ["/.json", "/documents.json", "/doc/{document_id}.json", "/search.json", "/timeline.json"]:
+    for path in [
+        "/.json",
+        "/documents.json",
+        "/doc/{document_id}.json",
+        "/search.json",
+        "/timeline.json",
+        "/network.json",
+    ]:
         responses = paths[path]["get"]["responses"]
         assert "200" in responses and "404" in responses and "422" not in responses
     assert "ErrorResponse" in schema["components"]["schemas"]
@@ -335,6 +376,7 @@ def test_hostile_corpus_is_escaped_everywhere(hostile: TestClient) -> None:
         "/search?q=alert",
         "/search?q=people&kind=speech",
         "/timeline",
+        "/network",
     ]:
         page = hostile.get(url)
         assert page.status_code == 200, url

@@ -117,6 +117,23 @@ def _fold_token(token: str) -> str:
     return token.lower() if token.isascii() else fold(token)
 
 
+def _near_first(text: str, exact: set[str], prefixes: list[str], scan: int) -> int:
+    """Where to start reading tokens: a little before the first place a term is written plainly.
+
+    Tokenising a long document from its start to a late match dominated search time; a regular
+    expression finds the first match in C. A term that only appears accented ("Léon" for "leon") is
+    not found this way, and then the whole text is read as before.
+    """
+    terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
+    if not terms:
+        return 0
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(terms) + r")(?![^\W_])", re.IGNORECASE)
+    found = pattern.search(text, 0, min(len(text), scan))
+    if found is None or found.start() < 400:
+        return 0
+    return text.rfind(" ", 0, found.start() - 300) + 1
+
+
 def snippet(
     text: str,
     user_text: str,
@@ -146,7 +163,7 @@ def snippet(
             return folded
         return next(("*" + p for p in prefixes if folded.startswith(p)), None)
 
-    tokens = _WORD.finditer(text, 0, min(len(text), scan))
+    tokens = _WORD.finditer(text, _near_first(text, exact, prefixes, scan), min(len(text), scan))
     seen: list[re.Match[str]] = []
     recent: deque[tuple[int, str]] = deque()  # matches among the last ``width`` tokens
     in_reach: Counter[str] = Counter()

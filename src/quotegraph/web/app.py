@@ -37,8 +37,13 @@ from quotegraph.errors import (
     MethodNotAllowed,
     NotFound,
     QuotegraphError,
+    QuoteNotFound,
+    UnknownExportFormat,
     WebError,
 )
+from quotegraph.export import FORMATS
+from quotegraph.export import render as render_export
+from quotegraph.link.network import restrict
 from quotegraph.link.timeline import Statement, within
 from quotegraph.model import QUOTE_KINDS, Quote
 from quotegraph.store import SEARCH_FACETS, DocumentRow, QuoteRow, Store, open_store
@@ -328,6 +333,95 @@ def histogram(years: Sequence[models.YearCount], width: int = 720, height: int =
     return {"bars": bars, "ticks": ticks, "width": width, "height": height}
 
 
+FORMAT_LABELS = {
+    "tei": "TEI",
+    "webanno": "Web Annotation",
+    "csv": "CSV",
+    "ndjson": "NDJSON",
+    "gexf": "GEXF network",
+    "gephi": "Gephi",
+    "bibtex": "BibTeX",
+    "csl-json": "CSL-JSON",
+    "ris": "RIS",
+}
+CORPUS_FORMATS = ("tei", "webanno", "csv", "ndjson", "gexf", "bibtex")
+CITE_FORMATS = ("tei", "webanno", "csv", "bibtex", "csl-json", "ris")
+
+
+def downloads(selection: Mapping[str, str], formats: Sequence[str]) -> list[models.Download]:
+    """Links to the exports of what a page shows (``/export/{fmt}`` with the page's filters)."""
+    return [
+        models.Download(format=fmt, label=FORMAT_LABELS[fmt], url=link(f"/export/{fmt}", selection))
+        for fmt in formats
+        if fmt in FORMATS
+    ]
+
+
+NETWORK_ROW = 24  # pixels per node in a column
+NETWORK_NODES = 40  # most-quoted nodes drawn per column; the table lists every edge
+
+
+def network_layout(view: models.NetworkView, width: int = 1000) -> dict[str, Any]:
+    """Three columns — authors, people who both write and are quoted, speakers — with the edges as
+    curves whose width and label give the number of quotations. Geometry only; the template draws it."""
+    columns: dict[str, list[models.NetworkNode]] = {"author": [], "both": [], "speaker": []}
+    for n in sorted(view.nodes, key=lambda n: (-(n.quoting + n.quoted), n.label)):
+        if len(columns[n.role]) < NETWORK_NODES:
+            columns[n.role].append(n)
+    xs = {"author": 210, "both": width // 2, "speaker": width - 190}
+    rows = max((len(c) for c in columns.values()), default=0)
+    height = max(120, rows * NETWORK_ROW + 40)
+    at: dict[str, tuple[float, float]] = {}
+    nodes = []
+    for role, members in columns.items():
+        top = (height - len(members) * NETWORK_ROW) / 2 + NETWORK_ROW / 2
+        for i, n in enumerate(members):
+            x, y = xs[role], round(top + i * NETWORK_ROW, 1)
+            at[n.id] = (x, y)
+            anchor = {"author": "end", "both": "middle", "speaker": "start"}[role]
+            dx = {"author": -10, "both": 0, "speaker": 10}[role]
+            dy = -9 if role == "both" else 4
+            nodes.append(
+                {
+                    "node": n,
+                    "x": x,
+                    "y": y,
+                    "r": min(9, 3 + (n.quoting + n.quoted) ** 0.5),
+                    "tx": x + dx,
+                    "ty": y + dy,
+                    "anchor": anchor,
+                }
+            )
+    top_weight = max((e.weight for e in view.edges), default=1)
+    edges = []
+    into: Counter[str] = Counter()  # edges drawn into each node so far: their counts step back along the curve
+    for e in view.edges:
+        if e.source not in at or e.target not in at:
+            continue
+        into[e.target] += 1
+        (x1, y1), (x2, y2) = at[e.source], at[e.target]
+        if x1 == x2:  # two speakers in one column: an arc out to the left
+            reach = 30 + abs(y2 - y1) * 0.35
+            c1, c2 = (x1 - reach, y1), (x2 - reach, y2)
+        else:
+            c1, c2 = ((x1 + x2) / 2, y1), ((x1 + x2) / 2, y2)
+        # the count sits on the curve near its end, where edges into one node fan apart
+        t = max(0.3, 0.84 - 0.14 * (into[e.target] - 1))
+        lx = (1 - t) ** 3 * x1 + 3 * (1 - t) ** 2 * t * c1[0] + 3 * (1 - t) * t**2 * c2[0] + t**3 * x2
+        ly = (1 - t) ** 3 * y1 + 3 * (1 - t) ** 2 * t * c1[1] + 3 * (1 - t) * t**2 * c2[1] + t**3 * y2
+        edges.append(
+            {
+                "edge": e,
+                "d": f"M{x1},{y1} C{c1[0]:.1f},{c1[1]} {c2[0]:.1f},{c2[1]} {x2},{y2}",
+                "w": round(1 + 5 * e.weight / top_weight, 1),
+                "lx": round(lx, 1),
+                "ly": round(ly - 3, 1),
+            }
+        )
+    labels = {n.id: n.label for n in view.nodes}
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges, "labels": labels}
+
+
 _env = Environment(
     loader=PackageLoader("quotegraph.web", "templates"),
     autoescape=select_autoescape(["html"], default=True),
@@ -346,21 +440,26 @@ _env.globals.update(
     sentence_html=sentence_html,
     speaker_class=speaker_class,
     histogram=histogram,
+    network_layout=network_layout,
     link=link,
     cut=_cut,
 )
 
 
-def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(request: Request, template: str, **context: Any) -> str:
+    """The whole page, or only its ``<main>`` (and the navigation) for an htmx request."""
     fragment = request.headers.get("hx-request") == "true"
-    body = _env.get_template(template).render(
+    return _env.get_template(template).render(
         layout="fragment.html" if fragment else "base.html",
         path=request.url.path,
         query=str(request.url.query),
         json_url=link(request.url.path + ".json", dict(request.query_params)),
         **context,
     )
-    return HTMLResponse(body, status_code=status, headers={"Vary": "HX-Request"})
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(render_page(request, template, **context), status_code=status, headers={"Vary": "HX-Request"})
 
 
 # -- the application ----------------------------------------------------------------------------
@@ -383,9 +482,10 @@ class _Stores:
 
 def create_app(db: str) -> FastAPI:
     """The application over the store ``db``, opened read-only (it must exist)."""
-    open_store(db, read_only=True).close()  # fail now, with a numbered error, not on the first request
     stores = _Stores(db)
     corpus = Corpus()
+    with open_store(db, read_only=True) as store:  # fails now, with a numbered error, not on a request
+        corpus.view(store)  # the merged entities every page links to, before the first request waits for them
     app = FastAPI(
         title="quotegraph",
         version=__version__,
@@ -399,26 +499,54 @@ def create_app(db: str) -> FastAPI:
 
     _install_error_handlers(app)
 
-    def twin(path: str, model: type[Any], template: str, summary: str) -> Callable[[Callable[..., Any]], Any]:
+    def twin(
+        path: str,
+        model: type[Any],
+        template: str,
+        summary: str,
+        selection: Callable[[Any], dict[str, str]] = lambda data: {},
+        formats: Sequence[str] = CORPUS_FORMATS,
+    ) -> Callable[[Callable[..., Any]], Any]:
         """Register ``fn`` as ``path`` (HTML) and ``path.json`` (the model); registered JSON first so
-        that ``/doc/{id}`` does not swallow ``/doc/{id}.json``."""
+        that ``/doc/{id}`` does not swallow ``/doc/{id}.json``. ``selection`` gives the export filters
+        of the page's data, for its download links."""
 
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            def cached(request: Request, kind: str, make: Callable[[], tuple[bytes, str]]) -> Response:
+                """The store is read-only here and every page a function of its revision and URL, so a
+                rendered page is kept (per revision) and served again as it was."""
+                fragment = request.headers.get("hx-request") == "true"
+                view = corpus.view(stores.get())
+                key = (kind, request.url.path, request.url.query, fragment)
+                found = view.response(key)
+                if found is None:
+                    found = make()
+                    view.keep_response(key, *found)
+                return Response(found[0], media_type=found[1], headers={"Vary": "HX-Request"})
+
             @functools.wraps(fn)
             def as_json(**kwargs: Any) -> Any:
+                request = kwargs["request"]
                 try:
-                    return fn(**kwargs)
+                    return cached(
+                        request, "json", lambda: (fn(**kwargs).model_dump_json().encode(), "application/json")
+                    )
                 except _Moved as moved:
-                    return RedirectResponse(link(moved.path + ".json", dict(kwargs["request"].query_params)), 307)
+                    return RedirectResponse(link(moved.path + ".json", dict(request.query_params)), 307)
 
             @functools.wraps(fn)
             def as_html(**kwargs: Any) -> Any:
                 request = kwargs["request"]
-                try:
+
+                def make() -> tuple[bytes, str]:
                     data = fn(**kwargs)
+                    body = render_page(request, template, data=data, downloads=downloads(selection(data), formats))
+                    return body.encode(), "text/html; charset=utf-8"
+
+                try:
+                    return cached(request, "html", make)
                 except _Moved as moved:
                     return RedirectResponse(link(moved.path, dict(request.query_params)), 307)
-                return page(request, template, data=data)
 
             app.get(path + ".json", response_model=model, responses=ERROR_RESPONSES, summary=summary)(as_json)
             app.get(path, response_class=HTMLResponse, include_in_schema=False)(as_html)
@@ -526,7 +654,14 @@ def create_app(db: str) -> FastAPI:
             raise _Moved(doc_url(stored.document.id))
         return stored
 
-    @twin("/doc/{document_id}", models.DocumentView, "document.html", "A document with its quotations, entities, dates")
+    @twin(
+        "/doc/{document_id}",
+        models.DocumentView,
+        "document.html",
+        "A document with its quotations, entities, dates",
+        selection=lambda data: {"document": data.document.id},
+        formats=CITE_FORMATS,
+    )
     def document(request: Request, document_id: str, version: int | None = Query(None, ge=1)) -> models.DocumentView:
         store = stores.get()
         stored = _resolve(store, document_id, version)
@@ -581,7 +716,14 @@ def create_app(db: str) -> FastAPI:
 
     # -- quotation -------------------------------------------------------------------------------
 
-    @twin("/quote/{document_id}/{quote_id}", models.QuotationView, "quotation.html", "One quotation in context")
+    @twin(
+        "/quote/{document_id}/{quote_id}",
+        models.QuotationView,
+        "quotation.html",
+        "One quotation in context",
+        selection=lambda data: {"quote": data.quotation.permalink},
+        formats=CITE_FORMATS,
+    )
     def quotation(request: Request, document_id: str, quote_id: str) -> models.QuotationView:
         store = stores.get()
         stored = store.get_document(document_id)
@@ -633,7 +775,13 @@ def create_app(db: str) -> FastAPI:
 
     # -- entity ----------------------------------------------------------------------------------
 
-    @twin("/entity/{entity_id}", models.EntityView, "entity.html", "One entity across the corpus")
+    @twin(
+        "/entity/{entity_id}",
+        models.EntityView,
+        "entity.html",
+        "One entity across the corpus",
+        selection=lambda data: {"speaker": data.entity.canonical} if data.quotations_by else {},
+    )
     def entity(request: Request, entity_id: str) -> models.EntityView:
         store = stores.get()
         view = corpus.view(store)
@@ -695,7 +843,16 @@ def create_app(db: str) -> FastAPI:
 
     # -- search ----------------------------------------------------------------------------------
 
-    @twin("/search", models.SearchPage, "search.html", "Full-text search with facets")
+    @twin(
+        "/search",
+        models.SearchPage,
+        "search.html",
+        "Full-text search with facets",
+        selection=lambda data: {
+            "speaker": data.filters.get("speaker", ""),
+            "kind": "" if data.filters.get("kind") == "document" else data.filters.get("kind", ""),
+        },
+    )
     def search(
         request: Request,
         q: str = "",
@@ -799,6 +956,94 @@ def create_app(db: str) -> FastAPI:
             next=next_link(request, offset, limit, len(items)),
         )
 
+    # -- network ---------------------------------------------------------------------------------
+
+    @twin("/network", models.NetworkView, "network.html", "Who quotes whom")
+    def network(
+        request: Request,
+        kind: str | None = Query(None, pattern="^(quotes|nested)$"),
+        min_weight: int = Query(1, alias="min", ge=1),
+        node: str | None = None,
+    ) -> models.NetworkView:
+        store = stores.get()
+        view = corpus.view(store)
+        whole = view.network(store)
+        if node is not None:
+            if node not in {n.id for n in whole.nodes}:
+                raise NotFound(f"no node {node!r} in the network: node ids are listed in /network.json")
+            whole = restrict(whole, [node])
+        edges = [e for e in whole.edges if e.weight >= min_weight and (kind is None or e.kind == kind)]
+        used = {e.source for e in edges} | {e.target for e in edges}
+        nodes = [n for n in whole.nodes if n.id in used or n.id == node]
+
+        def node_url(label: str) -> str:
+            key = view.speaker_id(label)
+            return entity_url(key) if key else link("/search", {"q": label})
+
+        return models.NetworkView(
+            kind=kind,
+            min_weight=min_weight,
+            node=node,
+            nodes=[
+                models.NetworkNode(
+                    id=n.id,
+                    label=n.label,
+                    role=n.role,
+                    quoting=n.quoting,
+                    quoted=n.quoted,
+                    documents=n.documents,
+                    url=node_url(n.label),
+                )
+                for n in nodes
+            ],
+            edges=[
+                models.NetworkEdge(
+                    source=e.source,
+                    target=e.target,
+                    kind=e.kind,
+                    weight=e.weight,
+                    documents=e.documents,
+                    permalinks=list(e.permalinks[:20]),
+                )
+                for e in sorted(edges, key=lambda e: (-e.weight, e.source, e.target))
+            ],
+        )
+
+    # -- exports ---------------------------------------------------------------------------------
+
+    @app.get(
+        "/export/{fmt}",
+        summary="Download an export (TEI, Web Annotation, CSV, NDJSON, GEXF, Gephi, BibTeX, CSL-JSON, RIS)",
+        responses={**ERROR_RESPONSES, 200: {"description": "the export, as an attachment"}},
+        response_class=Response,
+    )
+    def export(
+        fmt: str,
+        document: str | None = None,
+        quote: str | None = None,
+        speaker: str | None = None,
+        kind: str | None = Query(None, pattern="^(speech|block|term|title)$"),
+        type_: str | None = Query(None, alias="type"),
+        list_: str = Query("quotes", alias="list"),
+    ) -> Response:
+        if fmt not in FORMATS:
+            raise NotFound(f"no export format {fmt!r}: use one of {', '.join(FORMATS)}")
+        made = render_export(
+            stores.get(),
+            fmt,
+            document=document,
+            quote=quote,
+            speaker=speaker,
+            kind=kind,
+            entity_type=type_,
+            list_name=list_,
+        )
+        return Response(
+            made.content,
+            media_type=made.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+        )
+
     return app
 
 
@@ -822,8 +1067,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def quotegraph_error(request: Request, exc: QuotegraphError) -> Response:
         if isinstance(exc, WebError):
             return _error(request, exc, exc.status)
-        if isinstance(exc, DocumentNotFound):
+        if isinstance(exc, DocumentNotFound | QuoteNotFound):
             return _error(request, exc, 404)
+        if isinstance(exc, UnknownExportFormat):
+            return _error(request, exc, 400)
         return _error(request, exc, 500)
 
     @app.exception_handler(RequestValidationError)

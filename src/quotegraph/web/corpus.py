@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from quotegraph.link.entities import CorpusEntity, fold
+from quotegraph.link.network import Network, build_network
 from quotegraph.link.profile import EntityProfile, corpus_entities, dated_statements, entity_profile, find_entity
 from quotegraph.link.timeline import Statement
 from quotegraph.store.base import SearchPage, Store
@@ -21,6 +22,7 @@ from quotegraph.store.base import SearchPage, Store
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _PROFILES = 64  # entity profiles kept per revision
 _SEARCHES = 512  # search result pages kept per revision
+_RESPONSE_BYTES = 64 * 1024 * 1024  # rendered pages kept per revision and process
 HIGHLIGHT = ("\x02", "\x03")  # marks the store puts around search hits; split out, never shown
 
 
@@ -44,12 +46,17 @@ class CorpusView:
             self.by_id[key if key not in self.by_id else f"{key}-{len(self.by_id)}"] = e
         self._ids = {(e.type, e.canonical): key for key, e in self.by_id.items()}
         self._occurrences = {
-            (o.document_id, o.start, o.end): self._ids[(e.type, e.canonical)] for e in self.entities for o in e.occurrences
+            (o.document_id, o.start, o.end): self._ids[(e.type, e.canonical)]
+            for e in self.entities
+            for o in e.occurrences
         }
         self._lock = threading.Lock()
         self._statements: list[Statement] | None = None
+        self._network: Network | None = None
         self._profiles: OrderedDict[str, EntityProfile] = OrderedDict()
         self._searches: OrderedDict[tuple[Any, ...], SearchPage] = OrderedDict()
+        self._responses: OrderedDict[tuple[Any, ...], tuple[bytes, str]] = OrderedDict()
+        self._response_bytes = 0
 
     def id_of(self, entity: CorpusEntity) -> str:
         return self._ids[(entity.type, entity.canonical)]
@@ -101,6 +108,31 @@ class CorpusView:
             while len(self._searches) > _SEARCHES:
                 self._searches.popitem(last=False)
         return found
+
+    def response(self, key: tuple[Any, ...]) -> tuple[bytes, str] | None:
+        """A page body (and its media type) rendered before in this revision, if still kept."""
+        with self._lock:
+            found = self._responses.get(key)
+            if found is not None:
+                self._responses.move_to_end(key)
+            return found
+
+    def keep_response(self, key: tuple[Any, ...], body: bytes, media_type: str) -> None:
+        """Keep a rendered page until the store changes or the byte budget pushes it out (oldest first)."""
+        with self._lock:
+            if key in self._responses or len(body) > _RESPONSE_BYTES // 16:
+                return
+            self._responses[key] = (body, media_type)
+            self._response_bytes += len(body)
+            while self._response_bytes > _RESPONSE_BYTES:
+                _, (old, _) = self._responses.popitem(last=False)
+                self._response_bytes -= len(old)
+
+    def network(self, store: Store) -> Network:
+        """Who quotes whom across the current documents."""
+        if self._network is None:
+            self._network = build_network(store.documents(), store.quotes())
+        return self._network
 
     def statements(self, store: Store, entity: CorpusEntity | None) -> Sequence[Statement]:
         if entity is not None:

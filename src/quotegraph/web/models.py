@@ -257,3 +257,36 @@ class Overview(BaseModel):
     top_works: list[CountRow]
     top_entities: list[CountRow]
     years: list[YearCount] = Field(description="dates written in the corpus, by year")
+
+
+class NetworkNode(BaseModel):
+    id: str
+    label: str
+    role: str = Field(description="author, speaker or both")
+    quoting: int = Field(description="quotations it makes (as author, or as the outer speaker of nested ones)")
+    quoted: int = Field(description="quotations of its own words")
+    documents: int
+    url: str = Field(description="its entity page when it is an entity, else a search for its quotations")
+
+
+class NetworkEdge(BaseModel):
+    source: str
+    target: str
+    kind: str = Field(description="quotes (a document's author quotes a speaker) or nested (a speaker quotes another)")
+    weight: int = Field(description="number of quotations")
+    documents: int
+    permalinks: list[str] = Field(description="the first quotations (doc#q12) of this edge, in document order")
+
+
+class NetworkView(BaseModel):
+    kind: str | None
+    min_weight: int
+    node: str | None
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+
+
+class Download(BaseModel):
+    format: str
+    label: str
+    url: str
