@@ -43,6 +43,7 @@ from quotegraph.errors import (
 )
 from quotegraph.export import FORMATS
 from quotegraph.export import render as render_export
+from quotegraph.export.common import merged_metadata
 from quotegraph.link.network import restrict
 from quotegraph.link.timeline import Statement, within
 from quotegraph.model import QUOTE_KINDS, Quote
@@ -667,21 +668,21 @@ def create_app(db: str) -> FastAPI:
         stored = _resolve(store, document_id, version)
         view = corpus.view(store)
         doc, analysis = stored.document, stored.analysis
-        meta = analysis.metadata
+        meta = merged_metadata(stored)
         fields = {
             "id": doc.id,
             "name": doc.name,
-            "title": meta.title or doc.metadata.title,
-            "authors": list(meta.authors or doc.metadata.authors),
-            "publication": meta.publication or doc.metadata.publication,
-            "volume": meta.volume or doc.metadata.volume,
-            "issue": meta.issue or doc.metadata.issue,
-            "pages": meta.pages or doc.metadata.pages,
-            "published": meta.published or doc.metadata.published,
-            "posted": meta.posted or doc.metadata.posted,
-            "editor": meta.editor or doc.metadata.editor,
-            "transcriber": meta.transcriber or doc.metadata.transcriber,
-            "archive": meta.archive or doc.metadata.archive,
+            "title": meta.title,
+            "authors": list(meta.authors),
+            "publication": meta.publication,
+            "volume": meta.volume,
+            "issue": meta.issue,
+            "pages": meta.pages,
+            "published": meta.published,
+            "posted": meta.posted,
+            "editor": meta.editor,
+            "transcriber": meta.transcriber,
+            "archive": meta.archive,
         }
         return models.DocumentView(
             document=models.DocumentMeta(
@@ -711,7 +712,7 @@ def create_app(db: str) -> FastAPI:
                 for s in e.spans
             ],
             dates=[models.DateSpan(start=d.start, end=d.end, text=d.text, value=d.value) for d in analysis.dates],
-            boilerplate=[models.Span(start=b.start, end=b.end) for b in (meta.boilerplate or doc.metadata.boilerplate)],
+            boilerplate=[models.Span(start=b.start, end=b.end) for b in meta.boilerplate],
         )
 
     # -- quotation -------------------------------------------------------------------------------
@@ -735,14 +736,14 @@ def create_app(db: str) -> FastAPI:
         if q is None:
             raise NotFound(f"document {doc.id} has no quotation {quote_id!r}: its quotations are q1 to q{len(by_id)}")
         text = doc.text
-        meta = stored.analysis.metadata
+        meta = merged_metadata(stored)
         summary = models.DocumentSummary(
             id=doc.id,
             name=doc.name,
-            title=meta.title or doc.metadata.title,
-            authors=list(meta.authors or doc.metadata.authors),
-            publication=meta.publication or doc.metadata.publication,
-            published=meta.published or doc.metadata.published,
+            title=meta.title,
+            authors=list(meta.authors),
+            publication=meta.publication,
+            published=meta.published,
             version=stored.version,
             quote_count=len(by_id),
             url=doc_url(doc.id),
