@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=1000, help="requests per endpoint")
     parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--only", nargs="*", help="run only these phases (search, search-new, reader, json, static)")
     parser.add_argument("--db", type=Path, help="keep the store here (built if missing) instead of a temp file")
     args = parser.parse_args()
 
@@ -159,6 +160,8 @@ def main() -> None:
                 "static": ["/static/favicon.svg"] * args.requests,
             }
             for name, urls in plan.items():
+                if args.only and name not in args.only:
+                    continue
                 if name != "search-new":
                     asyncio.run(run(base, urls[: args.clients], args.clients))  # warm caches and connections
                 else:

@@ -558,15 +558,30 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
+    from quotegraph.store import open_store
     from quotegraph.web import create_app
 
-    app = create_app(db)  # checks the store before listening
-    _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only); Ctrl-C stops it")
     if workers == 1:
+        app = create_app(db)  # checks the store before listening
+        _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only); Ctrl-C stops it")
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
+    open_store(db, read_only=True).close()  # a missing or foreign store fails here, not in each worker
+    _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only, {workers} workers); Ctrl-C stops it")
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+
     os.environ["QUOTEGRAPH_DB"] = os.path.abspath(db)
-    uvicorn.run("quotegraph.web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    config = uvicorn.Config(
+        "quotegraph.web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
+    listening = config.bind_socket()
+    # uvicorn opens the shared socket without naming TCP, so asyncio leaves Nagle's algorithm on for
+    # the connections it accepts: every response then waits ~40 ms for a delayed ACK. Accepted
+    # sockets inherit TCP_NODELAY from the listening one (Linux), which `uvicorn.run` does not do with several workers.
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[listening]).run()
 
 
 def main() -> None:
