@@ -340,7 +340,7 @@ def test_openapi_documents_the_json_twins_and_the_error_shape(client: TestClient
 
 
 def test_static_htmx_is_vendored_with_its_version() -> None:
-    from quotegraph.web.app import HTMX, STATIC
+    from quotegraph.web.pages import HTMX, STATIC
 
     assert re.fullmatch(r"htmx-\d+\.\d+\.\d+\.min\.js", HTMX)
     assert (STATIC / HTMX).stat().st_size > 10_000
