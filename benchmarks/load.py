@@ -4,8 +4,9 @@ The sample corpus is multiplied 100× (each copy gets a line of its own at the e
 document with its own content hash and id) and stored once in a temporary store. Each original is
 analysed once and its analysis reused for its copies: the added line lies after every span, so the
 offsets stay exact, and the store holds what ingesting the copies would give it (minus the cost).
-Then ``quotegraph serve`` runs on 127.0.0.1 and 50 clients (asyncio + httpx, each with its own
-connection) send requests back to back, one endpoint at a time:
+Then ``quotegraph serve`` runs on 127.0.0.1 and 50 clients (asyncio, each with its own
+connection; a minimal HTTP/1.1 client by default, ``--client httpx`` for httpx) send requests back
+to back, one endpoint at a time:
 
 - search: ``/search?q=…`` over a rotating list of common words and phrases (HTML page with facets;
   after the first round these come from the server's per-revision result cache);
@@ -17,7 +18,8 @@ connection) send requests back to back, one endpoint at a time:
 In a closed loop the mean latency is about clients ÷ throughput, so with 50 clients a p99 under
 200 ms needs some 300+ requests per second from the cores the clients share with the server.
 
-    python benchmarks/load.py [--copies 100] [--clients 50] [--requests 1000] [--workers 2] [--db FILE]
+    python benchmarks/load.py [--copies 100] [--clients 50] [--requests 1000] [--workers 2]
+                              [--client raw|httpx] [--only PHASE ...] [--db FILE]
 
 The clients run on the same machine as the server, so they share its cores.
 """
@@ -37,6 +39,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -90,13 +93,13 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
-async def run(base: str, urls: list[str], clients: int) -> tuple[list[float], int]:
+async def run(base: str, urls: list[str], clients: int, client: str = "raw") -> tuple[list[float], int]:
     """Each client takes the next URL until none are left; returns latencies (ms) and the error count."""
     queue = list(reversed(urls))
     latencies: list[float] = []
     errors = 0
 
-    async def client() -> None:
+    async def with_httpx() -> None:
         nonlocal errors
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
             while queue:
@@ -111,7 +114,32 @@ async def run(base: str, urls: list[str], clients: int) -> tuple[list[float], in
                 latencies.append((time.perf_counter() - began) * 1000)
                 errors += not ok
 
-    await asyncio.gather(*(client() for _ in range(clients)))
+    async def raw() -> None:
+        """HTTP/1.1 keep-alive over asyncio streams: the least client work per request, so that the
+        cores the clients share with the server go to the server. Every response of this server has
+        a Content-Length; one without it counts as an error."""
+        nonlocal errors
+        host, port = base.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            while queue:
+                url = queue.pop()
+                began = time.perf_counter()
+                target = quote(url, safe="/?=&%*")
+                writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+                status = int(head.split(b" ", 2)[1])
+                length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+                if length:
+                    await reader.readexactly(int(length.group(1)))
+                latencies.append((time.perf_counter() - began) * 1000)
+                errors += status != 200 or length is None
+                if length is None:
+                    break
+        finally:
+            writer.close()
+
+    await asyncio.gather(*((raw if client == "raw" else with_httpx)() for _ in range(clients)))
     return latencies, errors
 
 
@@ -125,6 +153,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=1000, help="requests per endpoint")
     parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--client", choices=["raw", "httpx"], default="raw", help="raw: minimal HTTP/1.1 client")
     parser.add_argument("--only", nargs="*", help="run only these phases (search, search-new, reader, json, static)")
     parser.add_argument("--db", type=Path, help="keep the store here (built if missing) instead of a temp file")
     args = parser.parse_args()
@@ -163,20 +192,22 @@ def main() -> None:
                 if args.only and name not in args.only:
                     continue
                 if name != "search-new":
-                    asyncio.run(run(base, urls[: args.clients], args.clients))  # warm caches and connections
+                    # warm the caches and connections
+                    asyncio.run(run(base, urls[: args.clients], args.clients, args.client))
                 else:
-                    asyncio.run(run(base, [f"/search?q={w}" for w in words[: args.clients]], args.clients))
-                began = time.perf_counter()
-                latencies, errors = asyncio.run(run(base, urls, args.clients))
+                    asyncio.run(run(base, [f"/search?q={w}" for w in words[: args.clients]], args.clients, args.client))
+                began, client_cpu = time.perf_counter(), time.process_time()
+                latencies, errors = asyncio.run(run(base, urls, args.clients, args.client))
                 elapsed = time.perf_counter() - began
+                client_cpu = time.process_time() - client_cpu
                 print(
                     f"{name:10} {len(latencies):5} requests  p50 {percentile(latencies, 50):7.1f} ms  "
                     f"p99 {percentile(latencies, 99):7.1f} ms  errors {errors}  "
-                    f"{len(latencies) / elapsed:6.1f} req/s",
+                    f"{len(latencies) / elapsed:6.1f} req/s  clients used {client_cpu / elapsed:4.0%} of a core",
                     flush=True,
                 )
             print(
-                f"({len(docs)} documents, {args.clients} clients, {args.workers} server workers, "
+                f"({len(docs)} documents, {args.clients} {args.client} clients, {args.workers} server workers, "
                 f"{os.cpu_count()} cores shared by clients and server)"
             )
         finally:
