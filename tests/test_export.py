@@ -156,6 +156,10 @@ def test_csv_and_ndjson_carry_the_same_rows_in_a_stable_column_order(store: SQLi
 def test_list_filters(store: SQLiteStore) -> None:
     quotes = json_lines(render(store, "ndjson", speaker="trotsky", kind="block"))
     assert quotes and all(q["speaker"] == "Leon Trotsky" and q["kind"] == "block" for q in quotes)
+    every_speaker = json_lines(render(store, "ndjson", list_name="speakers"))
+    assert [(s["speaker"], s["quote_count"], s["document_count"], s["kinds"]) for s in every_speaker] == [
+        (s.speaker, s.quote_count, s.document_count, s.kinds) for s in store.speakers()
+    ]
     speakers = json_lines(render(store, "ndjson", list_name="speakers", document=GATES))
     assert sum(s["quote_count"] for s in speakers) == sum(1 for q in store.quotes(document=GATES) if q.speaker)
     people = json_lines(render(store, "ndjson", list_name="entities", entity_type="PERSON"))
@@ -202,6 +206,8 @@ def test_speaker_filter_keeps_their_neighbourhood(store: SQLiteStore) -> None:
     gexf = etree.fromstring(render(store, "gexf", speaker="krupskaya").content)
     ids = {n.get("id") for n in gexf.iterfind(".//g:node", GEXF)}
     assert ids == {"gerry-healy", "leon-trotsky", "nadezhda-krupskaya"}
+    author = etree.fromstring(render(store, "gexf", speaker="albert gates").content)
+    assert len(author.findall(".//g:edge", GEXF)) == len(author.findall(".//g:node", GEXF)) - 1 > 0
 
 
 # -- citations ------------------------------------------------------------------------------------

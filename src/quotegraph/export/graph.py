@@ -29,8 +29,8 @@ EDGE_ATTRIBUTES = (("documents", "integer"), ("permalinks", "string"))
 def selected_network(store: Store, sel: Selection) -> Network:
     """The network of the selected documents (quotations of ``kind`` only, if given).
 
-    A speaker filter keeps the speakers whose name contains it and everyone they quote or are
-    quoted by; the network is built first, so nested edges whose outer quotation is by someone else
+    A speaker filter keeps the people (speakers or authors) whose name contains it and everyone they
+    quote or are quoted by; the network is built first, so nested edges whose outer quotation is by someone else
     are kept. A quotation reference gives that quotation's edges.
     """
     picked = selected_quotes(store, sel)[0] if sel.quote else None
@@ -43,7 +43,7 @@ def selected_network(store: Store, sel: Selection) -> Network:
         return Network(tuple(n for n in network.nodes if n.id in keep), edges)
     if sel.speaker:
         wanted = fold(sel.speaker)
-        return restrict(network, [n.id for n in network.nodes if wanted in fold(n.label) and n.quoted])
+        return restrict(network, [n.id for n in network.nodes if wanted in fold(n.label)])
     return network
 
 

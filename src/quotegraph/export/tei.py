@@ -374,8 +374,8 @@ def _stand_off(tei: etree._Element, view: DocumentView, network: Network, ids: _
             corresp=" ".join(f"#{ids.of(p.rpartition('#')[2])}" for p in edge.permalinks),
         )
         src, dst = network.node(edge.source).label, network.node(edge.target).label
-        how = "quotes" if edge.kind == "quotes" else "is quoted quoting"
-        _el(rel, "desc", f"{src} {how} {dst} ({edge.weight} quotation{'s' * (edge.weight != 1)})")
+        inside = " inside words quoted from them" if edge.kind == "nested" else ""
+        _el(rel, "desc", f"{src} quotes {dst}{inside} ({edge.weight} quotation{'s' * (edge.weight != 1)})")
     for name in ("listPerson", "listOrg", "listPlace", "listEvent", "listBibl", "listRelation"):
         if name in lists:
             stand_off.append(lists[name])

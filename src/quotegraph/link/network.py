@@ -70,18 +70,21 @@ class NetworkEdge:
 class Network:
     nodes: tuple[NetworkNode, ...]
     edges: tuple[NetworkEdge, ...]
+    # look-up tables built once, so per-quotation look-ups stay O(1) on a large network
+    _by_id: dict[str, NetworkNode] = field(init=False, repr=False, compare=False)
+    _by_key: dict[str, NetworkNode] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {n.id: n for n in self.nodes})
+        object.__setattr__(self, "_by_key", {_key(n.label): n for n in reversed(self.nodes)})
 
     def node(self, node_id: str) -> NetworkNode:
         """The node with this id; KeyError when there is none."""
-        for n in self.nodes:
-            if n.id == node_id:
-                return n
-        raise KeyError(node_id)
+        return self._by_id[node_id]
 
     def node_for(self, name: str) -> NetworkNode | None:
         """The node a written name (author, speaker, publication) belongs to, if any."""
-        wanted = _key(name)
-        return next((n for n in self.nodes if _key(n.label) == wanted), None)
+        return self._by_key.get(_key(name))
 
 
 @dataclass(slots=True)
