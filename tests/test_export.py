@@ -299,7 +299,7 @@ def test_cli_export(db: Path, tmp_path: Path) -> None:
     unknown = runner.invoke(cli, ["export", "--format", "docx", "--db", str(db)])
     assert unknown.exit_code == 2
     missing = runner.invoke(cli, ["export", "--format", "ris", "--quote", f"{HEALY_1988}#q9999", "--db", str(db)])
-    assert missing.exit_code == 1 and "QG501" in missing.output
+    assert missing.exit_code == 1 and "QG303" in missing.output
 
 
 def test_a_source_url_is_cited_verbatim() -> None:

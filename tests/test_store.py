@@ -525,9 +525,18 @@ def test_document_references(filled: SQLiteStore) -> None:
         assert filled.get_document(ref).document.id == doc.id, ref
     assert filled.get_document("/corpus/../corpus/000_pollitt.txt").document.id == doc.id
     assert filled.resolve("002_mao") == mao()[0].id
+    assert filled.resolve("000") == doc.id  # the start of one file name
 
 
-@pytest.mark.parametrize("ref", ["", "nothing.txt", "zzzzzz", "abc", "000_pol"])
+def test_the_start_of_several_file_names_is_ambiguous(filled: SQLiteStore) -> None:
+    other = make_doc("000_other.txt", "Another text.", "/corpus/000_other.txt")
+    filled.ingest(other, Analysis(other.name, other.metadata))
+    with pytest.raises(DocumentNotFound, match="start of several file names"):
+        filled.get_document("000")
+    assert filled.resolve("000_o") == other.id
+
+
+@pytest.mark.parametrize("ref", ["", "nothing.txt", "zzzzzz", "abc", "00", "000_pollitt.md"])
 def test_unknown_reference_says_how_to_find_ids(filled: SQLiteStore, ref: str) -> None:
     with pytest.raises(DocumentNotFound, match="quotegraph documents") as info:
         filled.get_document(ref)

@@ -388,3 +388,52 @@ def test_hostile_corpus_is_escaped_everywhere(hostile: TestClient) -> None:
         for value in re.findall(r'(?:title|class|id|datetime)="([^"]*)"', page.text):
             assert len(value) < 300, url
     assert HUGE[:1000] in html.unescape(hostile.get(f"/doc/{doc}").text)  # shown as text, not dropped
+
+
+@pytest.mark.slow
+def test_quotation_page_shows_a_stored_verdict_and_its_diff(tmp_path: Path, sample_db: Path) -> None:
+    import sqlite3
+
+    from quotegraph.store import VerdictRow, open_store
+
+    copy = tmp_path / "verified.db"
+    with sqlite3.connect(sample_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    with open_store(copy) as store:
+        quoting, cited = (d.id for d in store.documents()[:2])
+        passage = store.texts([cited])[cited][10:60]
+        store.save_verdicts(
+            [
+                VerdictRow(
+                    document_id=quoting,
+                    quote_id="q1",
+                    verdict="altered",
+                    confidence=0.9,
+                    cited_document_id=cited,
+                    source_document_id=cited,
+                    passage_start=10,
+                    passage_end=60,
+                    edits=(
+                        {
+                            "type": "substitution",
+                            "quoted": [0, 4],
+                            "passage": [10, 14],
+                            "quoted_text": "<b>never</b>",
+                            "passage_text": "always",
+                            "marked": False,
+                            "severe": True,
+                        },
+                    ),
+                    source_used="cited",
+                    source_reason="the cited work's title matches the document's",
+                )
+            ]
+        )
+    client = TestClient(create_app(str(copy)))
+    data = client.get(f"/quote/{quoting}/q1.json").json()["verification"]
+    assert data["verdict"] == "altered" and data["passage_text"] == passage
+    assert data["source_url"] == f"/doc/{cited}" and data["edits"][0]["severe"] is True
+    page = client.get(f"/quote/{quoting}/q1").text
+    assert 'class="verdict v-altered"' in page and "Not computed yet: the verdict" not in page
+    assert "<ins>&lt;b&gt;never&lt;/b&gt;</ins>" in page and "<del>always</del>" in page
+    assert html.escape(passage, quote=False) in page or passage in html.unescape(page)

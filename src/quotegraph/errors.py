@@ -71,16 +71,16 @@ class StoreSchemaMismatch(StoreError):
     code = "QG302"
 
 
+class QuoteNotFound(StoreError):
+    code = "QG303"
+
+
 class GoldFormatError(QuotegraphError):
     code = "QG401"
 
 
 class ExportError(QuotegraphError):
     code = "QG500"
-
-
-class QuoteNotFound(ExportError):
-    code = "QG501"
 
 
 class UnknownExportFormat(ExportError):

@@ -8,6 +8,7 @@ whole quotation engine. NER runs only on a few words around the names nobody kno
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -117,16 +118,89 @@ def candidates(text: str, sentence_initial: Callable[[int], bool]) -> list[Menti
     return out
 
 
+_INDEFINITE = re.compile(r"\b[Aa]n?\s+$")  # "an old Bolshevik" describes someone; a name takes no "a"
+
+
+class LowercaseNames:
+    """Finds names written with a lower-case first word ("first imperialist war", "1917 socialist
+    revolution", "testament of Lenin", context names such as "the civil war"), which no capitalised
+    phrase catches.
+
+    Written by hand: one regular expression alternating over hundreds of names (or their first
+    words) costs more than the rest of the tagger, while ``str.find`` per distinct key word is a
+    fast C scan. Names are keyed by their first word, or by the second after a leading "the"."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_key: dict[str, list[str]] = {}
+        for name in sorted(set(names), key=len, reverse=True):
+            words = name.split()
+            key = words[1] if words[0] == "the" and len(words) > 1 else words[0]
+            self._by_key.setdefault(key, []).append(name)
+
+    def find(self, text: str, exact: Lookup) -> list[Mention]:
+        """Longest names first, never overlapping. A listed name is known at once; a context name
+        (evidence ``context``) only joins an entity the document names, in ``cluster``."""
+        found: list[Mention] = []
+        for key in self._by_key.keys() & set(_LOWER_WORD.findall(text)):  # only key words the text has
+            names = self._by_key[key]
+            at = text.find(key)
+            while at != -1:
+                if at == 0 or not _continues_word(text[at - 1]):
+                    hit = self._match(text, at, names)
+                    if hit is not None:
+                        found.append(hit)
+                at = text.find(key, at + len(key))
+        found.sort(key=lambda m: (m.start, -m.end))
+        out: list[Mention] = []
+        for m in found:
+            if out and m.start < out[-1].end:
+                continue
+            known = exact(m.text)
+            m.known, m.type, m.evidence = known, known.type if known else None, "gazetteer" if known else "context"
+            out.append(m)
+        return out
+
+    @staticmethod
+    def _match(text: str, at: int, names: Sequence[str]) -> Mention | None:
+        for name in names:
+            start = at - 4 if name.startswith("the ") else at
+            end = start + len(name)
+            if (
+                start >= 0
+                and text.startswith(name, start)
+                and (start == 0 or not _continues_word(text[start - 1]))
+                and (end == len(text) or not _continues_word(text[end]))
+                and not _INDEFINITE.search(text, max(0, start - 4), start)
+            ):
+                return Mention(start, end, name)
+        return None
+
+
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z0-9][\w’'-]*")
+
+
+def _continues_word(char: str) -> bool:
+    return char.isalnum() or char in "-’'_"
+
+
+def add_unclaimed(mentions: list[Mention], extra: Iterable[Mention]) -> list[Mention]:
+    """Add the ``extra`` mentions that overlap none already found, keeping reading order."""
+    taken = _Overlaps(sorted(mentions, key=lambda x: x.start))
+    return sorted([*mentions, *(e for e in extra if not taken.any(e))], key=lambda x: x.start)
+
+
 def add_known(mentions: list[Mention], extra: Iterable[Mention]) -> list[Mention]:
     """Add mentions the pipeline already knows (speakers, cited works, titles), replacing the
     capitalised-phrase candidates they overlap: they carry better evidence of type and extent."""
-    extra = list(extra)
+    extra = sorted(extra, key=lambda x: x.start)
 
     def better(m: Mention, e: Mention) -> bool:  # a listed name containing the extra one stays
         return m.known is not None and m.start <= e.start and e.end <= m.end and (m.start, m.end) != (e.start, e.end)
 
-    kept = [m for m in mentions if not any(e.start < m.end and m.start < e.end and not better(m, e) for e in extra)]
-    extra = [e for e in extra if not any(better(m, e) for m in kept)]
+    in_extra = _Overlaps(extra)
+    kept = [m for m in mentions if all(better(m, e) for e in in_extra.of(m))]
+    in_kept = _Overlaps(sorted(kept, key=lambda x: x.start))
+    extra = [e for e in extra if not any(better(m, e) for m in in_kept.of(e))]
     seen: set[tuple[int, int]] = set()
     out: list[Mention] = []
     for m in sorted([*kept, *extra], key=lambda x: (x.start, -x.end)):
@@ -137,18 +211,49 @@ def add_known(mentions: list[Mention], extra: Iterable[Mention]) -> list[Mention
     return out
 
 
+class _Overlaps:
+    """The mentions of a list (sorted by start) that overlap a span, found by bisection rather than
+    by comparing every pair: long documents have thousands of mentions."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self._mentions = mentions
+        self._starts = [m.start for m in mentions]
+        self._reach = list(itertools.accumulate((m.end for m in mentions), max))  # furthest end so far
+
+    def of(self, span: Mention) -> list[Mention]:
+        out = []
+        i = bisect.bisect_left(self._starts, span.end) - 1  # the last one starting before span ends
+        while i >= 0 and self._reach[i] > span.start:
+            if self._mentions[i].end > span.start:
+                out.append(self._mentions[i])
+            i -= 1
+        return out
+
+    def any(self, span: Mention) -> bool:
+        k = bisect.bisect_left(self._starts, span.end)
+        return k > 0 and self._reach[k - 1] > span.start
+
+
 def resolve(
     mentions: Iterable[Mention],
     lookup: Lookup,
     common: Callable[[str], bool] = lambda w: False,
     exact: Lookup | None = None,
     text: str = "",
+    in_context: Callable[[str], bool] = lambda name: False,
 ) -> list[Mention]:
     """Whole phrase first, then its longest known sub-phrases ("Marshal G.K.Zhukhov" → "G.K.Zhukhov");
-    an unknown phrase is split at "and", "for" … and loses leading titles and common words."""
+    an unknown phrase is split at "and", "for" … and loses leading titles and common words, unless
+    it is a name the gazetteer knows in context ("the General Secretary")."""
     out: list[Mention] = []
     exact = exact or lookup
-    for m in _extend(_split_unknown(mentions, lookup, exact, common), exact, text):
+    exact_only = exact  # a name for the closure below, which mypy cannot narrow through
+
+    def listed(name: str) -> bool:  # "General Strike"; "General Secretary", but not "General Pavlov"
+        titles_only = all(_is_title(w) for w in name.split() if w.lower() != "the")
+        return exact_only(name) is not None or (titles_only and in_context(name))
+
+    for m in _extend(_split_unknown(mentions, lookup, exact, common, listed), exact, text):
         if m.type == "EVENT" and m.evidence == "congress":
             m.known = lookup(m.text)
             out.append(m)
@@ -157,6 +262,10 @@ def resolve(
         if hit is not None:
             m.known, m.type = hit, hit.type
             out.append(m)
+            continue
+        people = _hyphenated_people(m, lookup)  # "the Trotsky-Zinoviev-Bucharin traitors"
+        if people:
+            out += people
             continue
         words = list(re.finditer(r"\S+", m.text))
         found = False
@@ -177,17 +286,37 @@ def resolve(
     return out
 
 
+def _hyphenated_people(m: Mention, lookup: Lookup) -> list[Mention]:
+    """Known people joined by hyphens into one word, each a mention of their own."""
+    if " " in m.text or "-" not in m.text:
+        return []
+    out = []
+    at = 0
+    for part in m.text.split("-"):
+        hit = lookup(part) if len(part) > 2 else None
+        if hit is None or hit.type != "PERSON":
+            return []
+        out.append(Mention(m.start + at, m.start + at + len(part), part, "PERSON", hit, "gazetteer"))
+        at += len(part) + 1
+    return out
+
+
 def _split_unknown(
-    mentions: Iterable[Mention], lookup: Lookup, exact: Lookup, common: Callable[[str], bool]
+    mentions: Iterable[Mention],
+    lookup: Lookup,
+    exact: Lookup,
+    common: Callable[[str], bool],
+    listed: Callable[[str], bool],
 ) -> list[Mention]:
     """Cut titles ("Marshal"), sentence-initial common words ("Now Zhukov") and possessives
     ("Lenin's Central Committee") off phrases, and split unknown ones at "and", "for" …"""
     out: list[Mention] = []
+    seen: dict[tuple[str, str], _Trimmed] = {}
     for m in mentions:
         if m.evidence == "congress":
             out.append(m)
             continue
-        trimmed = _trim(m, lookup, common, exact)
+        trimmed = _trim(m, lookup, common, listed, seen)
         if trimmed is None:
             continue
         m = trimmed
@@ -203,7 +332,8 @@ def _split_unknown(
                 Mention(m.start + part.start(), m.start + part.end(), piece, m.type, None, m.evidence),
                 lookup,
                 common,
-                exact,
+                listed,
+                seen,
             )
             if sub is not None:
                 out.append(sub)
@@ -242,21 +372,47 @@ def _extend(mentions: list[Mention], exact: Lookup, text: str) -> list[Mention]:
     return mentions
 
 
-def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool], exact: Lookup) -> Mention | None:
-    words = list(re.finditer(r"\S+", m.text))
+_Trimmed = tuple[int, int, str] | None  # start and end within the phrase, evidence; None: no name
+
+
+def _trim(
+    m: Mention,
+    lookup: Lookup,
+    common: Callable[[str], bool],
+    listed: Callable[[str], bool],
+    seen: dict[tuple[str, str], _Trimmed],
+) -> Mention | None:
+    """``_trim_phrase`` for one mention; the same phrase recurs often in a document, so ``seen`` keeps
+    each answer."""
+    key = (m.text, m.evidence)
+    if key not in seen:
+        seen[key] = _trim_phrase(m.text, m.evidence, lookup, common, listed)
+    cut = seen[key]
+    if cut is None:
+        return None
+    a, b, evidence = cut
+    if evidence == "month":
+        return Mention(m.start + a, m.start + b, m.text[a:b], None, None, evidence)
+    return Mention(m.start + a, m.start + b, m.text[a:b], m.type, m.known, evidence)
+
+
+def _trim_phrase(
+    phrase: str, evidence: str, lookup: Lookup, common: Callable[[str], bool], listed: Callable[[str], bool]
+) -> _Trimmed:
+    words = list(re.finditer(r"\S+", phrase))
     while words and words[0].group()[:1].islower():
         words = words[1:]
     # "Old Bolsheviks", "General Strike": a name the gazetteer lists keeps its first word
-    listed = bool(words) and exact(m.text[words[0].start() :]) is not None
+    kept_whole = bool(words) and listed(phrase[words[0].start() :])
     while words and (
-        (_is_title(words[0].group()) and not listed)
-        or (len(words) > 1 and m.evidence == "initial" and words[0].start() == 0 and common(words[0].group()))
+        (_is_title(words[0].group()) and not kept_whole)
+        or (len(words) > 1 and evidence == "initial" and words[0].start() == 0 and common(words[0].group()))
         or words[0].group()[:1].islower()
         or words[0].group() in {"&", "’s", "'s"}
     ):
         words = words[1:]
     if words and words[0].group() in {"The", "A", "An"} and len(words) > 1:
-        hit = lookup(m.text[words[0].start() :])
+        hit = lookup(phrase[words[0].start() :])
         if hit is None or not hit.canonical.startswith(words[0].group() + " "):
             words = words[1:]  # "The Soviet Union" → "Soviet Union"; "The Revolution Betrayed" stays
     while words and words[-1].group() in _KEEP_JOINED:
@@ -264,13 +420,17 @@ def _trim(m: Mention, lookup: Lookup, common: Callable[[str], bool], exact: Look
     if not words:
         return None
     a, b = words[0].start(), words[-1].end()
-    text = m.text[a:b]
+    text = phrase[a:b]
+    if len(words) == 1 and text.lower() in MONTHS:
+        # "the leaders of October": a month alone may name an event the document names; the
+        # caller drops it where it is part of a date, ``cluster`` where nothing it may stand for is named
+        return a, b, "month"
     noise = _NOT_NAMES | MONTHS | _KEEP_JOINED
     if all(w.lower().strip(".") in noise for w in text.split()):
         return None
     if len(text) < 2 or (len(words) == 1 and text.endswith(".") and len(text) <= 3):
         return None
-    return Mention(m.start + a, m.start + b, text, m.type, m.known, m.evidence)
+    return a, b, evidence
 
 
 def _is_title(word: str) -> bool:
@@ -293,6 +453,7 @@ def tag_unknown(
         m
         for m in mentions
         if m.type is None
+        and m.evidence not in {"context", "month"}  # these only ever join a named entity
         and not (" " not in m.text and (m.evidence == "initial" or common(m.text) or is_derived(m.text)))
     ]
     windows: list[tuple[int, int]] = []
@@ -307,15 +468,14 @@ def tag_unknown(
         else:
             windows.append((a, max(b, m.end)))
     labels: dict[tuple[int, int], EntityType] = {}
-    docs = nlp.pipe((text[a:b] for a, b in windows), disable=["parser", "tagger", "attribute_ruler"])
+    # the NER model carries its own token embedding, so the shared tok2vec need not run
+    docs = nlp.pipe((text[a:b] for a, b in windows), disable=["tok2vec", "parser", "tagger", "attribute_ruler"])
     for (a, _), doc in zip(windows, docs, strict=True):
         for ent in doc.ents:
             kind = _NER_TYPES.get(ent.label_)
             if kind is not None:
                 labels[(a + ent.start_char, a + ent.end_char)] = kind
-    for m in mentions:
-        if m.type is not None:
-            continue
+    for m in unknown:
         for (a, b), kind in labels.items():
             if a <= m.start < b or m.start <= a < m.end:
                 m.type, m.evidence = kind, "ner"
@@ -352,14 +512,19 @@ def cluster(
         if " " in m.text:
             by_head[m.text.split()[-1]] = c
 
+    later: list[Mention] = []  # joined once the whole document is read: they may come before the name
+    given = _GivenNames()
     for m in mentions:
-        if m.known is None and m.evidence in {"capitalised", "initial", "ner"}:
+        if m.known is None and m.evidence in {"context", "month"}:
+            later.append(m)
+            continue
+        if m.known is None and m.evidence in {"capitalised", "initial", "ner", "cited"}:
             meant = context(m.text)
             named = [by_key[k.key] for k in meant if k.key in by_key]
             if named:
                 add(max(named, key=lambda c: c.mentions[-1].start), m)
                 continue
-            if len(meant) == 1 and (meant[0].type != "PERSON" or " " in m.text):
+            if len(meant) == 1 and m.evidence != "cited" and (meant[0].type != "PERSON" or " " in m.text):
                 # a capitalised name with only one possible referent ("Thermidor", "General Strike")
                 m.known, m.type = meant[0], meant[0].type
         if m.known is None and " " not in m.text and m.evidence in {"capitalised", "initial"}:
@@ -368,9 +533,12 @@ def cluster(
                 if m.text in by_head:
                     add(by_head[m.text], m)
                 continue
-            person = _given_name_referent(clusters, m.text)  # "Lavrentiy" for the Beria already named
+            person = given.referent(m.text)  # "Lavrentiy" for the Beria already named
             if person is not None:
                 add(person, m)
+                continue
+            if m.type is None:
+                later.append(m)  # or named later in the document
                 continue
         if m.type is None or (m.known is None and is_derived(m.text.split()[-1]) and m.text[:1].isupper()):
             continue
@@ -381,6 +549,7 @@ def cluster(
                 c = _Cluster(m.known.canonical if m.known else m.text, m.known.type if m.known else m.type, key)
                 by_key[key] = c
                 clusters.append(c)
+                given.register(c)
             add(c, m)
             continue
         target = next((c for c in clusters if c.key.startswith("doc:") and _same_referent(c, m, same)), None)
@@ -390,8 +559,18 @@ def cluster(
         add(target, m)
         if len(m.text.split()) > len(target.canonical.split()):
             target.canonical = m.text  # the fullest name the document gives
+        given.register(target)
+    for m in later:
+        if m.evidence in {"context", "month"}:
+            target = _nearest(m, [by_key[k.key] for k in context(m.text) if k.key in by_key])
+        else:
+            target = given.referent(m.text)
+        if target is not None:
+            target.mentions.append(m)
+    _add_named_in_events(clusters, same)
     out = []
     for c in clusters:
+        c.mentions.sort(key=lambda x: x.start)
         names: list[str] = []
         for m in c.mentions:
             if m.text not in names:
@@ -435,11 +614,52 @@ def _vote(c: _Cluster) -> EntityType:
     return max(votes, key=lambda t: votes[t]) if votes else c.type
 
 
-def _given_name_referent(clusters: list[_Cluster], word: str) -> _Cluster | None:
-    """The one person already named whose given name this is ("Lavrentiy" → Lavrentiy Beria)."""
-    people = [c for c in clusters if c.type == "PERSON" and len(c.canonical.split()) > 1]
-    hits = [c for c in people if c.canonical.split()[0].lower() == word.lower()]
-    return hits[0] if len(hits) == 1 else None
+def _nearest(m: Mention, named: Sequence[_Cluster]) -> _Cluster | None:
+    """Of the entities a context name may stand for, the one named last before it, else first after."""
+    before = [c for c in named if any(x.start < m.start for x in c.mentions)]
+    if before:
+        return max(before, key=lambda c: max(x.start for x in c.mentions if x.start < m.start))
+    return min(named, key=lambda c: min(x.start for x in c.mentions), default=None)
+
+
+_NAMED_EVENT = re.compile(r"([A-Z][\w’'-]*\w)\s+(?:trials?|affair|case|plot|purges?)$")
+
+
+def _add_named_in_events(clusters: list[_Cluster], same: Callable[[str, str], bool]) -> None:
+    """ "the Rajk trial" names Rajk too: the person the document names gets a mention inside the event."""
+    people = [c for c in clusters if c.type == "PERSON"]
+    for c in clusters:
+        if c.type != "EVENT":
+            continue
+        for m in list(c.mentions):
+            named = _NAMED_EVENT.match(m.text)
+            if named is None:
+                continue
+            word = named.group(1)
+            hits = [p for p in people if any(same(x.text.split()[-1], word) for x in p.mentions)]
+            if len(hits) == 1:
+                hits[0].mentions.append(Mention(m.start, m.start + len(word), word, "PERSON", None, "in-event"))
+
+
+class _GivenNames:
+    """The people a document names with a given name ("Lavrentiy" → Lavrentiy Beria), kept up to date
+    as people are found and renamed, rather than searched for among all entities at every word."""
+
+    def __init__(self) -> None:
+        self._by_given: dict[str, list[_Cluster]] = {}
+
+    def register(self, c: _Cluster) -> None:
+        words = c.canonical.split()
+        if c.type == "PERSON" and len(words) > 1:
+            people = self._by_given.setdefault(words[0].lower(), [])
+            if not any(p is c for p in people):
+                people.append(c)
+
+    def referent(self, word: str) -> _Cluster | None:
+        """The one person whose (current) given name this is."""
+        w = word.lower()
+        hits = [c for c in self._by_given.get(w, ()) if c.canonical.split()[0].lower() == w]
+        return hits[0] if len(hits) == 1 else None
 
 
 def _same_referent(c: _Cluster, m: Mention, same: Callable[[str, str], bool]) -> bool:

@@ -16,7 +16,7 @@ from quotegraph.analyse import entities, marks, sources, speakers
 from quotegraph.analyse.dates import find_dates, infer_writing_year
 from quotegraph.analyse.nlp import load
 from quotegraph.analyse.text import Paragraph, paragraphs, sentence_at, sentence_starts
-from quotegraph.model import Analysis, Document, Entity, EntityType, Quote, QuoteKind, Source, Span
+from quotegraph.model import Analysis, DateRef, Document, Entity, EntityType, Quote, QuoteKind, Source, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +114,14 @@ def analyse(document: Document, settings: Settings | None = None) -> Analysis:
     if metadata.published is None and (written := infer_writing_year(document.text)) is not None:
         metadata = replace(metadata, published=written)
     quotes = _finish(run)
-    found = _entities(run, quotes, groups)
+    dates = find_dates(document.text, metadata.published or metadata.posted)
+    found = _entities(run, quotes, groups, dates)
     return Analysis(
         document=document.name,
         metadata=metadata,
         quotes=_canonical_speakers(quotes, found),
         entities=found,
-        dates=find_dates(document.text, metadata.published or metadata.posted),
+        dates=dates,
     )
 
 
@@ -866,10 +867,11 @@ def _title_in_lead(run: _Run, q: _Q) -> str | None:
 # --- entities -------------------------------------------------------------------------------
 
 
-def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str]) -> tuple[Entity, ...]:
+def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str], dates: tuple[DateRef, ...]) -> tuple[Entity, ...]:
     """Every named referent: gazetteer first, what the quotation engine learnt next, NER last."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
+    from quotegraph.link.gazetteer import normalise
     from quotegraph.link.variants import same_name
 
     text = run.text
@@ -892,12 +894,42 @@ def _entities(run: _Run, quotes: tuple[Quote, ...], groups: set[str]) -> tuple[E
         if not (title_span and title_span.start <= m.start < title_span.end)
         and not any(b.start <= m.start < b.end for b in run.doc.metadata.boilerplate)
     ]
-    found = entities.resolve(found, _gazetteer_lookup, common, _gazetteer_exact, text)
-    found = entities.add_known(found, _known_mentions(run, quotes, groups, _gazetteer_lookup))
+    date_starts = [d.start for d in dates]
+
+    def in_date(m: entities.Mention) -> bool:
+        k = bisect.bisect_right(date_starts, m.start) - 1
+        return k >= 0 and m.start < dates[k].end
+
+    def lookup(name: str) -> entities.Known | None:
+        # a word the text also writes in lower case ("Being") is only ever its listed self, never a
+        # misspelling of a name ("Beijing")
+        if " " not in name and common(name):
+            return _gazetteer_exact(name)
+        return _gazetteer_lookup(name)
+
+    found = entities.resolve(found, lookup, common, _gazetteer_exact, text, _in_context)
+    found = [
+        m
+        for m in found
+        if m.known is not None or not (in_date(m) or _OFFICE.search(text, max(0, m.start - 30), m.start))
+    ]
+    lowercase = _lowercase_names().find(text, _gazetteer_exact)
+    listed = [m for m in lowercase if m.known is not None]  # may hold a year: "1917 socialist revolution"
+    found = entities.add_known(found, [*_known_mentions(run, quotes, groups, _gazetteer_lookup), *listed])
+    found = entities.add_unclaimed(found, (m for m in lowercase if m.known is None and not in_date(m)))
     entities.tag_unknown(found, text, sentences, run.nlp, common)
-    return entities.cluster(found, same_name, common, _gazetteer_context)
+
+    def context(name: str) -> tuple[entities.Known, ...]:
+        meant = _gazetteer_context(name)
+        if " " not in name and common(name):  # "Being" is no misspelt "Beijing": written names only
+            written = _listed_names_by_entry()
+            return tuple(k for k in meant if normalise(name) in written.get(k.key, ()))
+        return meant
+
+    return entities.cluster(found, same_name, common, context)
 
 
+@lru_cache(maxsize=65536)
 def _gazetteer_lookup(name: str) -> entities.Known | None:
     """The gazetteer's entry for a written name (spelling variants included; the gazetteer caches)."""
     from quotegraph.link.gazetteer import lookup
@@ -918,11 +950,47 @@ def _listed_names() -> dict[str, entities.Known]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _gazetteer_exact(name: str) -> entities.Known | None:
     """Only a name the gazetteer lists as written (case aside), no spelling variant."""
     from quotegraph.link.gazetteer import normalise
 
     return _listed_names().get(normalise(name))
+
+
+# "the post of General Secretary" is the office, not its holder; "June1941" and "Spring" are dates
+_OFFICE = re.compile(r"\b(?:post|office|position|job|role|rank|title)\s+of\s+(?:the\s+)?$")
+
+
+@lru_cache(maxsize=1)
+def _lowercase_names() -> entities.LowercaseNames:
+    """The gazetteer's names as they may be written in running text with a lower-case first word:
+    names listed in lower case, context names in lower case, and names with a proper noun after
+    their first word ("Testament of Lenin" → "testament of Lenin")."""
+    from quotegraph.link.gazetteer import load
+
+    names: set[str] = set()
+    for e in load():
+        names.update(n for n in e.context_aliases if n == n.lower())
+        for n in e.names:
+            words = n.split()
+            if n == n.lower():
+                names.add(n)
+            elif len(words) > 1 and words[0][:1].isupper() and any(w[:1].isupper() for w in words[1:]):
+                names.add(n[:1].lower() + n[1:])
+    return entities.LowercaseNames(names)
+
+
+@lru_cache(maxsize=1)
+def _listed_names_by_entry() -> dict[str, frozenset[str]]:
+    """Every entry's names and context names, normalised."""
+    from quotegraph.link.gazetteer import load, normalise
+
+    return {e.id: frozenset(normalise(n) for n in (*e.names, *e.context_aliases)) for e in load()}
+
+
+def _in_context(name: str) -> bool:
+    return bool(_gazetteer_context(name))
 
 
 @lru_cache(maxsize=65536)

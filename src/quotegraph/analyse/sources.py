@@ -26,7 +26,10 @@ WORK_NOUNS = (
     "history|play|novel|poem|thesis|message|broadcast|communiqué|telegram|decree|directive|circular|"
     "treatise|volume|journal|diaries|reminiscences"
 )
-_TITLE_RUN = r"(?:(?:The|A|An) )?[A-Z][\w’'-]*(?: (?:of|the|and|in|on|a|an|to|for|by|from|with|[A-Z][\w’'-]*))*(?<=\w)"
+# capitalised words with small words between them, never after the last ("… to Stalin in order to")
+_TITLE_RUN = (
+    r"(?:(?:The|A|An) )?[A-Z][\w’'-]*(?:(?: (?:of|the|and|in|on|a|an|to|for|by|from|with))* [A-Z][\w’'-]*)*(?<=\w)"
+)
 _POSSESSIVE_WORK = re.compile(
     r"\b([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)[’']s\s+((?:(?:great|famous|last|secret|closed|own|first|"
     r"celebrated|well-known|printed)\s+)?(?:" + WORK_NOUNS + r"))\b"

@@ -19,6 +19,7 @@ from quotegraph.store.base import (
     SpeakerRow,
     Store,
     StoredDocument,
+    VerdictRow,
     WorkRow,
 )
 from quotegraph.store.sqlite import SQLiteStore
@@ -48,6 +49,7 @@ __all__ = [
     "SpeakerRow",
     "Store",
     "StoredDocument",
+    "VerdictRow",
     "WorkRow",
     "open_store",
 ]

@@ -8,6 +8,7 @@ comes from ``markup.render``, which escapes every piece of text itself.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import threading
@@ -489,7 +490,22 @@ def create_app(db: str) -> FastAPI:
             after=text[q.end : q.end + CONTEXT],
             parent=quotation_summary(doc.id, by_id[q.parent]) if q.parent in by_id else None,
             children=[quotation_summary(doc.id, c) for c in stored.analysis.quotes if c.parent == q.id],
+            verification=verification(store, doc.id, q.id),
         )
+
+    def verification(store: Store, document_id: str, quote_id: str) -> dict[str, Any] | None:
+        """The stored verdict as plain data, with the source passage's words and address; None until
+        ``quotegraph verify`` has run on this quotation."""
+        verdict = store.verdict_of(document_id, quote_id)
+        if verdict is None:
+            return None
+        data = dataclasses.asdict(verdict)
+        source = verdict.source_document_id
+        if source and verdict.passage_start is not None and verdict.passage_end is not None:
+            text = store.texts([source]).get(source, "")
+            data["passage_text"] = text[verdict.passage_start : verdict.passage_end]
+            data["source_url"] = doc_url(source)
+        return data
 
     # -- entity ----------------------------------------------------------------------------------
 
