@@ -60,14 +60,15 @@ def test_snippets_mark_the_match_even_late_in_a_long_text() -> None:
 
 def test_facet_counts_are_pure() -> None:
     rows = [
-        ("speech", "A", "W", '["X", "Y"]', "P", "1956-03"),
-        ("document", None, None, '["X"]', None, "1988"),
-        ("term", None, None, "[]", "P", None),
+        ("speech", "A", "W", '["X", "Y"]', "P", "1956-03", "altered"),
+        ("document", None, None, '["X"]', None, "1988", None),
+        ("term", None, None, "[]", "P", None, None),
     ]
     facets = count(rows)
     assert [(f.value, f.count) for f in facets["author"]] == [("X", 2), ("Y", 1)]
     assert [(f.value, f.count) for f in facets["decade"]] == [("1950s", 1), ("1980s", 1)]
     assert [f.value for f in facets["speaker"]] == ["A"]
+    assert [(f.value, f.count) for f in facets["verdict"]] == [("altered", 1)]
     assert decade("19") is None and decade("2006-01-02") == "2000s"
 
 

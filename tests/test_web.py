@@ -436,4 +436,12 @@ def test_quotation_page_shows_a_stored_verdict_and_its_diff(tmp_path: Path, samp
     page = client.get(f"/quote/{quoting}/q1").text
     assert 'class="verdict v-altered"' in page and "Not computed yet: the verdict" not in page
     assert "<ins>&lt;b&gt;never&lt;/b&gt;</ins>" in page and "<del>always</del>" in page
+    q1 = client.get(f"/quote/{quoting}/q1.json").json()["quotation"]["text"]
+    word = max(q1.split(), key=len).strip(".,;:!?’‘“”'\"()")
+    found = client.get("/search.json", params={"q": word}).json()
+    verdicts = {v["value"]: v for v in found["facets"]["verdict"]}
+    assert verdicts["altered"]["count"] == 1
+    narrowed = client.get(verdicts["altered"]["url"]).json()
+    assert narrowed["total"] == 1 and narrowed["hits"][0]["verdict"] == "altered"
+    assert narrowed["hits"][0]["quote_id"] == "q1" and narrowed["hits"][0]["document_id"] == quoting
     assert html.escape(passage, quote=False) in page or passage in html.unescape(page)

@@ -131,6 +131,7 @@ class SearchHit:
     authors: tuple[str, ...] = ()
     publication: str | None = None
     published: str | None = None
+    verdict: str | None = None  # the quotation's stored verification verdict, if it was verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,7 @@ class SearchPage:
 
 
 # The facets ``search`` counts and filters on, in display order.
-SEARCH_FACETS: tuple[str, ...] = ("kind", "speaker", "work", "author", "publication", "decade")
+SEARCH_FACETS: tuple[str, ...] = ("kind", "speaker", "work", "author", "publication", "decade", "verdict")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from quotegraph.store.base import SEARCH_FACETS, FacetCount
 
 _DECADE = re.compile(r"^(\d{3})\d")
 
-# What the store hands over per match: (kind, speaker, work, authors as JSON, publication, published);
-# kind is "document" or the quotation's kind.
-FacetRow = tuple[str, str | None, str | None, str, str | None, str | None]
+# What the store hands over per match: (kind, speaker, work, authors as JSON, publication, published,
+# verdict); kind is "document" or the quotation's kind, verdict None for documents and unverified ones.
+FacetRow = tuple[str, str | None, str | None, str, str | None, str | None, str | None]
 
 
 def decade(published: str | None) -> str | None:
@@ -40,13 +40,15 @@ def count(rows: Iterable[FacetRow]) -> dict[str, tuple[FacetCount, ...]]:
     authors_json: Counter[str] = Counter()
     publications: Counter[str | None] = Counter()
     published: Counter[str | None] = Counter()
-    for kind, speaker, work, author_list, publication, date in rows:
+    verdicts: Counter[str | None] = Counter()
+    for kind, speaker, work, author_list, publication, date, verdict in rows:
         kinds[kind] += 1
         speakers[speaker] += 1
         works[work] += 1
         authors_json[author_list] += 1
         publications[publication] += 1
         published[date] += 1
+        verdicts[verdict] += 1
     authors: Counter[str | None] = Counter()
     for raw, n in authors_json.items():  # a few distinct author lists: parse each once
         for name in set(json.loads(raw)):
@@ -63,6 +65,7 @@ def count(rows: Iterable[FacetRow]) -> dict[str, tuple[FacetCount, ...]]:
         "author": authors,
         "publication": publications,
         "decade": decades,
+        "verdict": verdicts,
     }
     return {
         name: tuple(

@@ -1071,13 +1071,15 @@ class SQLiteStore(Store):
             docs = self._current_documents(db)
             allowed = [pk for pk, d in docs.items() if _document_passes(d, filters)]
             kind = filters.get("kind")
-            search_docs = kind in (None, "document") and "speaker" not in filters and "work" not in filters
+            quote_only = ("speaker", "work", "verdict")
+            search_docs = kind in (None, "document") and not any(f in filters for f in quote_only)
             quote_where = ""
             quote_params: list[Any] = []
-            for column in ("speaker", "work"):
-                if column in filters:
-                    quote_where += f" AND q.{column} = ?"
-                    quote_params.append(filters[column])
+            for column in ("q.speaker", "q.work", "v.verdict"):
+                name = column.split(".")[1]
+                if name in filters:
+                    quote_where += f" AND {column} = ?"
+                    quote_params.append(filters[name])
             if kind not in (None, "document"):
                 quote_where += " AND q.kind = ?"
                 quote_params.append(kind)
@@ -1096,7 +1098,7 @@ class SQLiteStore(Store):
                 best = [(pk, rank) for pk, rank in ranks if pk in docs and _document_passes(docs[pk], filters)]
                 for pk, _ in best:
                     d = docs[pk]
-                    rows.append(("document", None, None, d.authors_json, d.publication, d.published))
+                    rows.append(("document", None, None, d.authors_json, d.publication, d.published, None))
                 for pk, rank in best[:wanted]:
                     d = docs[pk]
                     hit = SearchHit(
@@ -1119,17 +1121,18 @@ class SQLiteStore(Store):
                 # The quotation's own row is small; its document's facets come from the cached listing,
                 # so no match reads a document row (whose long text precedes those columns).
                 matched = (
-                    "FROM quote_fts CROSS JOIN quote q ON q.pk = quote_fts.rowid WHERE quote_fts MATCH ? "
+                    "FROM quote_fts CROSS JOIN quote q ON q.pk = quote_fts.rowid "
+                    "LEFT JOIN verdict v ON v.quote_pk = q.pk WHERE quote_fts MATCH ? "
                     f"AND q.doc_pk IN (SELECT value FROM json_each(?)){quote_where}"
                 )
-                for q_kind, speaker, work, doc_pk in db.execute(
-                    f"SELECT q.kind, q.speaker, q.work, q.doc_pk {matched}", (match, pks, *quote_params)
+                for q_kind, speaker, work, doc_pk, verdict in db.execute(
+                    f"SELECT q.kind, q.speaker, q.work, q.doc_pk, v.verdict {matched}", (match, pks, *quote_params)
                 ):
                     d = docs[doc_pk]
-                    rows.append((q_kind, speaker, work, d.authors_json, d.publication, d.published))
+                    rows.append((q_kind, speaker, work, d.authors_json, d.publication, d.published, verdict))
                 for r in db.execute(
                     "SELECT q.pk, q.doc_pk, q.id, q.speaker, q.span_start, q.span_end, bm25(quote_fts) AS rank, "
-                    f"q.kind, q.work {matched} ORDER BY rank LIMIT ?",
+                    f"q.kind, q.work, v.verdict {matched} ORDER BY rank LIMIT ?",
                     (match, pks, *quote_params, wanted),
                 ):
                     d = docs[r[1]]
@@ -1149,6 +1152,7 @@ class SQLiteStore(Store):
                         authors=d.authors,
                         publication=d.publication,
                         published=d.published,
+                        verdict=r[9],
                     )
                     ranked.append((-r[6], d.name, r[0], hit))
             ranked.sort(key=lambda item: (-item[0], item[1], item[3].kind, item[2]))

@@ -596,6 +596,7 @@ def create_app(db: str) -> FastAPI:
         author: str | None = None,
         publication: str | None = None,
         decade_: str | None = Query(None, alias="decade"),
+        verdict: str | None = None,
         cursor: str | None = None,
         limit: int = Query(20, ge=1, le=100),
     ) -> models.SearchPage:
@@ -607,6 +608,7 @@ def create_app(db: str) -> FastAPI:
             "author": author,
             "publication": publication,
             "decade": decade_,
+            "verdict": verdict,
         }
         filters = {k: v for k, v in given.items() if v}
         store = stores.get()
@@ -627,6 +629,7 @@ def create_app(db: str) -> FastAPI:
                     authors=list(h.authors),
                     publication=h.publication,
                     published=h.published,
+                    verdict=h.verdict,
                     start=h.start,
                     end=h.end,
                     snippet=plain,

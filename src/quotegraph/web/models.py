@@ -203,6 +203,7 @@ class SearchHit(BaseModel):
     authors: list[str]
     publication: str | None
     published: str | None
+    verdict: str | None = Field(description="the quotation's verification verdict, when it was verified")
     start: int | None
     end: int | None
     snippet: str = Field(description="keyword in context, plain text")
