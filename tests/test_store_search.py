@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quotegraph.errors import StoreError
-from quotegraph.store import SEARCH_FACETS, open_store
+from quotegraph.store import SEARCH_FACETS, VerdictRow, open_store
 from quotegraph.store.facets import count, decade
 
 pytestmark = pytest.mark.slow
@@ -105,3 +105,22 @@ def test_read_only_store_refuses_writes_and_sees_new_revisions(tmp_path: Path, s
         assert reader.revision() != before
         with pytest.raises(StoreError):
             reader.ingest(replace(renamed, name="third.txt", content_hash="e" * 64), doc.analysis)
+        after_ingest = reader.revision()
+        writer.save_verdicts([_verdict(renamed.id)])
+        assert reader.revision() != after_ingest  # a page showing verdicts must not be served stale
+
+
+def _verdict(document_id: str) -> VerdictRow:
+    return VerdictRow(
+        document_id=document_id,
+        quote_id="q1",
+        verdict="verbatim",
+        confidence=1.0,
+        cited_document_id=None,
+        source_document_id=None,
+        passage_start=None,
+        passage_end=None,
+        edits=(),
+        source_used="none",
+        source_reason="no corpus document is the cited work",
+    )

@@ -1220,7 +1220,8 @@ class SQLiteStore(Store):
         return out
 
     def revision(self) -> str:
-        """Any ingest adds a row or moves ``is_current``: both change one of these numbers.
+        """Any ingest adds a row or moves ``is_current``, saving verdicts adds or re-dates them: each
+        changes one of these numbers.
 
         A read-only connection asks SQLite first whether anyone committed since it last looked
         (``PRAGMA data_version``, which ignores the connection's own writes, hence read-only only).
@@ -1230,7 +1231,10 @@ class SQLiteStore(Store):
                 version = db.execute("PRAGMA data_version").fetchone()[0]
                 if self._revision is not None and self._revision[0] == version:
                     return self._revision[1]
-            row = db.execute("SELECT count(*), max(pk), sum(pk * is_current) FROM document").fetchone()
+            row = db.execute(
+                "SELECT count(*), max(pk), sum(pk * is_current), "
+                "(SELECT count(*) FROM verdict), (SELECT max(verified_at) FROM verdict) FROM document"
+            ).fetchone()
             revision = ":".join(str(v or 0) for v in row)
             if self.read_only:
                 self._revision = (version, revision)
