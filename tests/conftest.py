@@ -36,3 +36,18 @@ def dev_outputs() -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="session")
 def gold() -> dict[str, dict[str, Any]]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))}
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the sample corpus, ingested once per session (for the web tests)."""
+    from quotegraph.analyse import analyse
+    from quotegraph.read import read_file
+    from quotegraph.store import open_store
+
+    path = tmp_path_factory.mktemp("web") / "sample.db"
+    with open_store(path) as store:
+        for p in sorted(CORPUS.glob("*.txt")):
+            doc = read_file(p)
+            store.ingest(doc, analyse(doc))
+    return path

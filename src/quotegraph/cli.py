@@ -297,10 +297,9 @@ def documents(fmt: str, db: str) -> None:
 
 
 def _corpus_entities(store: Any, type_: str | None = None) -> list[Any]:
-    from quotegraph.link.entities import merge
-    from quotegraph.link.variants import same_name
+    from quotegraph.link.profile import corpus_entities
 
-    return merge(store.entity_rows(type=type_), same_name)
+    return corpus_entities(store, type_)
 
 
 @cli.command()
@@ -334,29 +333,17 @@ def entities(type_: str | None, fmt: str, db: str) -> None:
 @_db_option
 def entity(name: str, fmt: str, db: str) -> None:
     """One entity: its variants, mentions in context, quotations by and about it, documents, dates."""
-    from quotegraph.link.entities import find
-    from quotegraph.link.timeline import statements
-    from quotegraph.link.variants import same_name
+    from quotegraph.link.profile import entity_profile, find_entity
 
     with _open_store(db) as store:
         everything = _corpus_entities(store)
-        found = find(everything, name, same_name)
+        found = find_entity(everything, name)
         if found is None:
             raise click.ClickException(f"no entity called {name!r}: run `quotegraph entities` to list them")
-        texts = {d: store.get_document(d).document.text for d in found.documents}
-        names = {found.canonical, *found.variants}
-        every_quote = store.quotes()
-        by = [q for q in every_quote if q.speaker and any(_same_person(q.speaker, n) for n in names)]
-        about = _quotes_about(every_quote, found)
-        dated = statements(store.date_rows(), everything, texts, entity=found)
+        profile = entity_profile(store, everything, found)
+    by, about, dated = profile.quotations_by, profile.quotations_about, profile.statements
     contexts = [
-        {
-            "document": o.document_name,
-            "start": o.start,
-            "end": o.end,
-            "context": _context(texts[o.document_id], o.start, o.end),
-        }
-        for o in found.occurrences
+        {"document": m.document_name, "start": m.start, "end": m.end, "context": m.context} for m in profile.mentions
     ]
     data = {
         "canonical": found.canonical,
@@ -388,24 +375,6 @@ def entity(name: str, fmt: str, db: str) -> None:
         click.echo(f"    {s.value:<10} {s.sentence[:100]}")
 
 
-def _same_person(speaker: str, name: str) -> bool:
-    from quotegraph.link.variants import same_name
-
-    return speaker == name or same_name(speaker, name)
-
-
-def _quotes_about(quotes: list[Any], found: Any) -> list[Any]:
-    """Quotations whose words mention the entity (a mention span inside the quotation)."""
-    starts: dict[str, list[int]] = {}
-    for o in found.occurrences:
-        starts.setdefault(o.document_id, []).append(o.start)
-    return [q for q in quotes if any(q.start <= s < q.end for s in starts.get(q.document_id, ()))]
-
-
-def _context(text: str, start: int, end: int, width: int = 50) -> str:
-    return " ".join(text[max(0, start - width) : min(len(text), end + width)].split())
-
-
 @cli.command()
 @click.option("--entity", "entity_name", help="Only statements naming this entity.")
 @click.option("--from", "from_year", type=int, help="From this year.")
@@ -414,20 +383,17 @@ def _context(text: str, start: int, end: int, width: int = 50) -> str:
 @_db_option
 def timeline(entity_name: str | None, from_year: int | None, to_year: int | None, fmt: str, db: str) -> None:
     """Dated statements across the corpus, in order (TimelineJS JSON with --format timelinejs)."""
-    from quotegraph.link.entities import find
-    from quotegraph.link.timeline import statements, timelinejs
-    from quotegraph.link.variants import same_name
+    from quotegraph.link.profile import dated_statements, find_entity
+    from quotegraph.link.timeline import timelinejs
 
     with _open_store(db) as store:
         everything = _corpus_entities(store)
         wanted = None
         if entity_name:
-            wanted = find(everything, entity_name, same_name)
+            wanted = find_entity(everything, entity_name)
             if wanted is None:
                 raise click.ClickException(f"no entity called {entity_name!r}: run `quotegraph entities`")
-        dates = store.date_rows()
-        texts = {d: store.get_document(d).document.text for d in {r.document_id for r in dates}}
-        items = statements(dates, everything, texts, wanted, from_year, to_year)
+        items = dated_statements(store, everything, wanted, from_year, to_year)
     if fmt == "timelinejs":
         click.echo(json.dumps(timelinejs(items), ensure_ascii=False, indent=2))
         return
@@ -578,6 +544,45 @@ def evaluate(gold_dir: str, corpus_dir: str, system_dir: str | None, as_json: bo
     report = score(gold, system, texts)
     click.echo(json.dumps(report.figures, indent=2) if as_json else format_report(report, missed))
     sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@_db_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only)."
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
+def serve(db: str, host: str, port: int, workers: int) -> None:
+    """Serve the web UI and its JSON API over the store, read-only."""
+    import os
+
+    import uvicorn
+
+    from quotegraph.store import open_store
+    from quotegraph.web import create_app
+
+    if workers == 1:
+        app = create_app(db)  # checks the store before listening
+        _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only); Ctrl-C stops it")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    open_store(db, read_only=True).close()  # a missing or foreign store fails here, not in each worker
+    _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only, {workers} workers); Ctrl-C stops it")
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ["QUOTEGRAPH_DB"] = os.path.abspath(db)
+    config = uvicorn.Config(
+        "quotegraph.web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
+    listening = config.bind_socket()
+    # uvicorn opens the shared socket without naming TCP, so asyncio leaves Nagle's algorithm on for
+    # the connections it accepts: every response then waits ~40 ms for a delayed ACK. Accepted
+    # sockets inherit TCP_NODELAY from the listening one (Linux), which `uvicorn.run` does not do with several workers.
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[listening]).run()
 
 
 def _semantic_similarity() -> Any:

@@ -85,3 +85,29 @@ class ExportError(QuotegraphError):
 
 class UnknownExportFormat(ExportError):
     code = "QG502"
+
+
+class WebError(QuotegraphError):
+    """A request the web server cannot answer; ``status`` is its HTTP status."""
+
+    code = "QG600"
+    status = 500
+
+
+class NotFound(WebError):
+    code = "QG601"
+    status = 404
+
+
+class BadRequest(WebError):
+    code = "QG602"
+    status = 400
+
+
+class InvalidCursor(BadRequest):
+    code = "QG603"
+
+
+class MethodNotAllowed(WebError):
+    code = "QG604"
+    status = 405

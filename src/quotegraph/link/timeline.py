@@ -100,13 +100,18 @@ def statements(
         )
         if entity is not None and entity.canonical not in named:
             continue
-        if from_year is not None and st.last_year < from_year:
-            continue
-        if to_year is not None and st.first_year > to_year:
-            continue
         out.append(st)
     out.sort(key=lambda s: (s.value, s.document_name, s.start))
-    return out
+    return within(out, from_year, to_year)
+
+
+def within(items: Iterable[Statement], from_year: int | None, to_year: int | None) -> list[Statement]:
+    """The statements whose dates reach into the years ``from_year``–``to_year`` (either may be open)."""
+    return [
+        s
+        for s in items
+        if (from_year is None or s.last_year >= from_year) and (to_year is None or s.first_year <= to_year)
+    ]
 
 
 def _date_parts(value: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ replace SQLite later without touching them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self
@@ -125,6 +125,51 @@ class SearchHit:
     end: int | None
     snippet: str  # matched terms wrapped in the ``highlight`` marks
     score: float  # higher is better (negated BM25)
+    # What search facets count; ``search_text`` leaves them empty, ``search`` fills them.
+    quote_kind: str | None = None
+    work: str | None = None
+    authors: tuple[str, ...] = ()
+    publication: str | None = None
+    published: str | None = None
+    verdict: str | None = None  # the quotation's stored verification verdict, if it was verified
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of ``search`` hits, with how many match in all and the facet counts over all of them."""
+
+    hits: tuple[SearchHit, ...]
+    total: int
+    facets: dict[str, tuple[FacetCount, ...]]  # facet name (see SEARCH_FACETS) → values, most frequent first
+
+
+# The facets ``search`` counts and filters on, in display order.
+SEARCH_FACETS: tuple[str, ...] = ("kind", "speaker", "work", "author", "publication", "decade", "verdict")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkRow:
+    """A cited work with the numbers of quotations cited from it and of documents citing it."""
+
+    work: str
+    quote_count: int
+    document_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    documents: int  # current versions
+    versions: int  # every stored version
+    quotations: dict[str, int]  # kind → number, current versions
+    speakers: int
+    works: int
+    dates: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +258,35 @@ class Store(Protocol):
 
     def search_text(self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         """Full-text search over document texts and quotations, best match first."""
+        ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        highlight: tuple[str, str] = ("[", "]"),
+    ) -> SearchPage:
+        """Like ``search_text``, narrowed by facet values (``{"speaker": "Leon Trotsky"}``), one page
+        at ``offset``, with the total and the facet counts of everything that matches."""
+        ...
+
+    def works(self) -> list[WorkRow]:
+        """Cited works of current versions by number of quotations, then title."""
+        ...
+
+    def stats(self) -> CorpusStats:
+        """Corpus counts for an overview."""
+        ...
+
+    def texts(self, document_ids: Iterable[str]) -> dict[str, str]:
+        """The stored texts of these document ids (unknown ids are left out), without their analyses."""
+        ...
+
+    def revision(self) -> str:
+        """Changes whenever the stored data does, so derived views can be cached until then."""
         ...
 
     def save_verdicts(self, rows: Sequence[VerdictRow]) -> None:

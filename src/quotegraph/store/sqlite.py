@@ -13,15 +13,16 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from importlib import resources
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, cast
+from urllib.parse import quote
 
 from quotegraph.errors import DocumentNotFound, QuoteNotFound, StoreError, StoreSchemaMismatch
 from quotegraph.model import (
@@ -38,7 +39,9 @@ from quotegraph.model import (
     Source,
     Span,
 )
+from quotegraph.store import facets
 from quotegraph.store.base import (
+    CorpusStats,
     DateRow,
     DocumentRow,
     EntityRow,
@@ -46,10 +49,12 @@ from quotegraph.store.base import (
     IngestStatus,
     QuoteRow,
     SearchHit,
+    SearchPage,
     SpeakerRow,
     Store,
     StoredDocument,
     VerdictRow,
+    WorkRow,
 )
 
 SCHEMA_VERSION = 2  # PRAGMA user_version; bump together with schema.sql
@@ -114,6 +119,23 @@ def _fold_token(token: str) -> str:
     return token.lower() if token.isascii() else fold(token)
 
 
+def _near_first(text: str, exact: set[str], prefixes: list[str], scan: int) -> int:
+    """Where to start reading tokens: a little before the first place a term is written plainly.
+
+    Tokenising a long document from its start to a late match dominated search time; a regular
+    expression finds the first match in C. A term that only appears accented ("Léon" for "leon") is
+    not found this way, and then the whole text is read as before.
+    """
+    terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
+    if not terms:
+        return 0
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(terms) + r")(?![^\W_])", re.IGNORECASE)
+    found = pattern.search(text, 0, min(len(text), scan))
+    if found is None or found.start() < 400:
+        return 0
+    return text.rfind(" ", 0, found.start() - 300) + 1
+
+
 def snippet(
     text: str,
     user_text: str,
@@ -143,7 +165,7 @@ def snippet(
             return folded
         return next(("*" + p for p in prefixes if folded.startswith(p)), None)
 
-    tokens = _WORD.finditer(text, 0, min(len(text), scan))
+    tokens = _WORD.finditer(text, _near_first(text, exact, prefixes, scan), min(len(text), scan))
     seen: list[re.Match[str]] = []
     recent: deque[tuple[int, str]] = deque()  # matches among the last ``width`` tokens
     in_reach: Counter[str] = Counter()
@@ -266,6 +288,26 @@ _QUOTE_ROW_COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _DocumentFacets:
+    id: str
+    name: str
+    title: str | None
+    authors_json: str
+    authors: tuple[str, ...]
+    publication: str | None
+    published: str | None
+
+
+def _document_passes(d: _DocumentFacets, filters: Mapping[str, str]) -> bool:
+    """Whether a document meets the document-level search filters (author, publication, decade)."""
+    return (
+        ("author" not in filters or filters["author"] in d.authors)
+        and ("publication" not in filters or filters["publication"] == d.publication)
+        and ("decade" not in filters or facets.decade(d.published) == filters["decade"])
+    )
+
+
 class SQLiteStore(Store):
     """The default store: a single SQLite file (``:memory:`` works too, for tests).
 
@@ -273,11 +315,22 @@ class SQLiteStore(Store):
     in an empty file. One instance is one connection: use one per thread.
     """
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, read_only: bool = False) -> None:
         self.path = str(path)
+        self.read_only = read_only
+        self._documents_cache: tuple[str, dict[int, _DocumentFacets]] | None = None
+        self._revision: tuple[int, str] | None = None  # (data_version, revision) of a read-only connection
         try:
             # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
-            self._db: sqlite3.Connection | None = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            if read_only:
+                # SQLite itself refuses every write (the web server must never change the store), and
+                # a missing file is an error instead of a new empty store.
+                uri = "file:" + quote(os.path.abspath(self.path)) + "?mode=ro"
+                self._db: sqlite3.Connection | None = sqlite3.connect(
+                    uri, timeout=timeout, isolation_level=None, uri=True, check_same_thread=False
+                )
+            else:
+                self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(
                 f"cannot open the store {self.path}: {exc}; check that the path names a file in an "
@@ -301,11 +354,13 @@ class SQLiteStore(Store):
                 "file name to create one"
             ) from exc
         if (app_id, user_version) == (0, 0):
-            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] or self.read_only:
                 self._not_ours()
             self._create()
         else:
             self._check(app_id, user_version)
+        if self.read_only:
+            return
         try:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: consistent after a crash
@@ -990,3 +1045,197 @@ class SQLiteStore(Store):
                     ).fetchone()[0]
                 hits.append(replace(hit, snippet=snippet(str(source), query, highlight)))
         return hits
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        highlight: tuple[str, str] = ("[", "]"),
+    ) -> SearchPage:
+        """Filters and counts in SQL over every current match; BM25 ranks only what the page needs.
+
+        Documents and quotations are ranked separately (their BM25 scores are merged as
+        ``search_text`` does), so each table yields at most ``offset + limit`` ranked rows.
+        """
+        filters = {k: v for k, v in (filters or {}).items() if v}
+        facets.check(filters)
+        if limit < 0 or offset < 0:
+            raise StoreError(f"limit and offset must be 0 or more, not {limit} and {offset}")
+        match = fts_query(query)
+        if match is None:
+            return SearchPage((), 0, facets.count([]))
+        with self._guard("searching") as db:
+            docs = self._current_documents(db)
+            allowed = [pk for pk, d in docs.items() if _document_passes(d, filters)]
+            kind = filters.get("kind")
+            quote_only = ("speaker", "work", "verdict")
+            search_docs = kind in (None, "document") and not any(f in filters for f in quote_only)
+            quote_where = ""
+            quote_params: list[Any] = []
+            for column in ("q.speaker", "q.work", "v.verdict"):
+                name = column.split(".")[1]
+                if name in filters:
+                    quote_where += f" AND {column} = ?"
+                    quote_params.append(filters[name])
+            if kind not in (None, "document"):
+                quote_where += " AND q.kind = ?"
+                quote_params.append(kind)
+            pks = json.dumps(allowed)  # the current documents passing the document filters
+            wanted = offset + limit
+            rows: list[facets.FacetRow] = []
+            ranked: list[tuple[float, str, int, SearchHit]] = []
+            if search_docs:
+                # Ranked without a rowid filter (FTS5 would run the match once per listed rowid); there
+                # are at most as many document matches as documents.
+                ranks = db.execute(
+                    "SELECT rowid, bm25(document_fts, 2.0, 1.0) AS rank FROM document_fts WHERE document_fts MATCH ? "
+                    "ORDER BY rank",
+                    (match,),
+                ).fetchall()
+                best = [(pk, rank) for pk, rank in ranks if pk in docs and _document_passes(docs[pk], filters)]
+                for pk, _ in best:
+                    d = docs[pk]
+                    rows.append(("document", None, None, d.authors_json, d.publication, d.published, None))
+                for pk, rank in best[:wanted]:
+                    d = docs[pk]
+                    hit = SearchHit(
+                        kind="document",
+                        document_id=d.id,
+                        document_name=d.name,
+                        title=d.title,
+                        quote_id=None,
+                        speaker=None,
+                        start=None,
+                        end=None,
+                        snippet="",
+                        score=-rank,
+                        authors=d.authors,
+                        publication=d.publication,
+                        published=d.published,
+                    )
+                    ranked.append((-rank, d.name, pk, hit))
+            if kind != "document":
+                # The quotation's own row is small; its document's facets come from the cached listing,
+                # so no match reads a document row (whose long text precedes those columns).
+                matched = (
+                    "FROM quote_fts CROSS JOIN quote q ON q.pk = quote_fts.rowid "
+                    "LEFT JOIN verdict v ON v.quote_pk = q.pk WHERE quote_fts MATCH ? "
+                    f"AND q.doc_pk IN (SELECT value FROM json_each(?)){quote_where}"
+                )
+                for q_kind, speaker, work, doc_pk, verdict in db.execute(
+                    f"SELECT q.kind, q.speaker, q.work, q.doc_pk, v.verdict {matched}", (match, pks, *quote_params)
+                ):
+                    d = docs[doc_pk]
+                    rows.append((q_kind, speaker, work, d.authors_json, d.publication, d.published, verdict))
+                for r in db.execute(
+                    "SELECT q.pk, q.doc_pk, q.id, q.speaker, q.span_start, q.span_end, bm25(quote_fts) AS rank, "
+                    f"q.kind, q.work, v.verdict {matched} ORDER BY rank LIMIT ?",
+                    (match, pks, *quote_params, wanted),
+                ):
+                    d = docs[r[1]]
+                    hit = SearchHit(
+                        kind="quote",
+                        document_id=d.id,
+                        document_name=d.name,
+                        title=d.title,
+                        quote_id=r[2],
+                        speaker=r[3],
+                        start=r[4],
+                        end=r[5],
+                        snippet="",
+                        score=-r[6],
+                        quote_kind=r[7],
+                        work=r[8],
+                        authors=d.authors,
+                        publication=d.publication,
+                        published=d.published,
+                        verdict=r[9],
+                    )
+                    ranked.append((-r[6], d.name, r[0], hit))
+            ranked.sort(key=lambda item: (-item[0], item[1], item[3].kind, item[2]))
+            page = []
+            for _, _, pk, hit in ranked[offset:wanted]:
+                table = "document" if hit.kind == "document" else "quote"
+                source = db.execute(f"SELECT substr(text, 1, 400000) FROM {table} WHERE pk = ?", (pk,)).fetchone()[0]
+                page.append(replace(hit, snippet=snippet(str(source), query, highlight)))
+        return SearchPage(tuple(page), len(rows), facets.count(rows))
+
+    def _current_documents(self, db: sqlite3.Connection) -> dict[int, _DocumentFacets]:
+        """What search needs of every current document, read once per store revision (per connection)."""
+        revision = self.revision()
+        if self._documents_cache is None or self._documents_cache[0] != revision:
+            docs = {
+                r[0]: _DocumentFacets(r[1], r[2], r[3], r[4], tuple(json.loads(r[4])), r[5], r[6])
+                for r in db.execute(
+                    "SELECT pk, id, name, title, authors, publication, published FROM document WHERE is_current = 1"
+                )
+            }
+            self._documents_cache = (revision, docs)
+        return self._documents_cache[1]
+
+    def works(self) -> list[WorkRow]:
+        with self._guard("listing works") as db:
+            rows = db.execute(
+                "SELECT q.work, count(*), count(DISTINCT q.doc_pk) FROM quote q JOIN document d ON d.pk = q.doc_pk "
+                "WHERE d.is_current = 1 AND q.work IS NOT NULL GROUP BY q.work"
+            ).fetchall()
+        out = [WorkRow(*r) for r in rows]
+        out.sort(key=lambda r: (-r.quote_count, fold(r.work), r.work))
+        return out
+
+    def stats(self) -> CorpusStats:
+        with self._guard("counting") as db:
+            documents, versions = db.execute("SELECT sum(is_current), count(*) FROM document").fetchone()
+            kinds = dict(
+                db.execute(
+                    "SELECT q.kind, count(*) FROM quote q JOIN document d ON d.pk = q.doc_pk "
+                    "WHERE d.is_current = 1 GROUP BY q.kind ORDER BY q.kind"
+                ).fetchall()
+            )
+            speakers, works = db.execute(
+                "SELECT count(DISTINCT q.speaker), count(DISTINCT q.work) FROM quote q "
+                "JOIN document d ON d.pk = q.doc_pk WHERE d.is_current = 1"
+            ).fetchone()
+            dates = db.execute(
+                "SELECT count(*) FROM date_ref t JOIN document d ON d.pk = t.doc_pk WHERE d.is_current = 1"
+            ).fetchone()[0]
+        return CorpusStats(
+            documents or 0, versions, {k: kinds[k] for k in QUOTE_KINDS if k in kinds}, speakers, works, dates
+        )
+
+    def texts(self, document_ids: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(document_ids))
+        out: dict[str, str] = {}
+        with self._guard("reading texts") as db:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                out.update(
+                    db.execute(
+                        f"SELECT id, text FROM document WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                    ).fetchall()
+                )
+        return out
+
+    def revision(self) -> str:
+        """Any ingest adds a row or moves ``is_current``, saving verdicts adds or re-dates them: each
+        changes one of these numbers.
+
+        A read-only connection asks SQLite first whether anyone committed since it last looked
+        (``PRAGMA data_version``, which ignores the connection's own writes, hence read-only only).
+        """
+        with self._guard("reading the store's revision") as db:
+            if self.read_only:
+                version = db.execute("PRAGMA data_version").fetchone()[0]
+                if self._revision is not None and self._revision[0] == version:
+                    return self._revision[1]
+            row = db.execute(
+                "SELECT count(*), max(pk), sum(pk * is_current), "
+                "(SELECT count(*) FROM verdict), (SELECT max(verified_at) FROM verdict) FROM document"
+            ).fetchone()
+            revision = ":".join(str(v or 0) for v in row)
+            if self.read_only:
+                self._revision = (version, revision)
+        return revision

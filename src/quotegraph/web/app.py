@@ -1,0 +1,845 @@
+"""The web UI and its JSON API: a thin, read-only layer over the Store protocol.
+
+Every page ``/X`` has a twin ``/X.json`` with the same data (the pydantic models of ``models.py``)
+and the same query string. A request with the ``HX-Request`` header (htmx) gets the page's main
+fragment, any other the whole page. Templates autoescape everything; the only markup built in code
+comes from ``markup.render``, which escapes every piece of text itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from quotegraph import __version__
+from quotegraph.errors import (
+    BadRequest,
+    DocumentNotFound,
+    MethodNotAllowed,
+    NotFound,
+    QuotegraphError,
+    QuoteNotFound,
+    UnknownExportFormat,
+    WebError,
+)
+from quotegraph.export import FORMATS
+from quotegraph.export import render as render_export
+from quotegraph.export.common import merged_metadata
+from quotegraph.link.network import restrict
+from quotegraph.link.timeline import Statement, within
+from quotegraph.model import Quote
+from quotegraph.store import SEARCH_FACETS, DocumentRow, QuoteRow, Store, open_store
+from quotegraph.web import models
+from quotegraph.web.corpus import HIGHLIGHT, Corpus, CorpusView
+from quotegraph.web.markup import split_marked
+from quotegraph.web.pages import (
+    CITE_FORMATS,
+    CORPUS_FORMATS,
+    STATIC,
+    downloads,
+    page,
+    render_page,
+)
+from quotegraph.web.urls import decode_cursor, doc_url, entity_url, link, next_link, quote_url
+
+CONTEXT = 320  # characters of text shown around a quotation
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": models.ErrorResponse, "description": "a parameter or cursor is invalid (QG602, QG603)"},
+    404: {"model": models.ErrorResponse, "description": "no such document, quotation or entity (QG301, QG601)"},
+}
+
+
+class _Moved(Exception):
+    """Raised by a view when the resource has a canonical address (an id) other than the one asked for."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+class _SecurityHeaders:
+    """Plain ASGI middleware (cheaper than BaseHTTPMiddleware): the same headers on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+# -- data → models ------------------------------------------------------------------------------
+
+
+def document_summary(row: DocumentRow) -> models.DocumentSummary:
+    return models.DocumentSummary(
+        id=row.id,
+        name=row.name,
+        title=row.title,
+        authors=list(row.authors),
+        publication=row.publication,
+        published=row.published,
+        version=row.version,
+        quote_count=row.quote_count,
+        url=doc_url(row.id),
+    )
+
+
+def quotation_summary(document_id: str, q: Quote | QuoteRow) -> models.QuotationSummary:
+    if isinstance(q, QuoteRow):
+        qid, work, page, edition = q.quote_id, q.work, q.page, q.edition
+    else:
+        qid = q.id
+        work, page, edition = (q.source.work, q.source.page, q.source.edition) if q.source else (None, None, None)
+    return models.QuotationSummary(
+        document_id=document_id,
+        id=qid,
+        start=q.start,
+        end=q.end,
+        text=q.text,
+        kind=q.kind,
+        speaker=q.speaker,
+        cue=q.cue,
+        work=work,
+        page=page,
+        edition=edition,
+        parent=q.parent,
+        permalink=f"{document_id}#{qid}",
+        url=quote_url(document_id, qid),
+    )
+
+
+def citation(meta: Mapping[str, Any]) -> str:
+    """A plain citation: authors, “title”, publication volume/issue, pages, date."""
+    parts = []
+    if meta["authors"]:
+        parts.append(", ".join(meta["authors"]))
+    parts.append(f"“{meta['title']}”" if meta["title"] else meta["name"])
+    publication = meta["publication"] or ""
+    if meta["volume"]:
+        publication += f" {meta['volume']}"
+    if meta["issue"]:
+        publication += f" ({meta['issue']})"
+    if publication:
+        parts.append(publication.strip())
+    if meta["pages"]:
+        parts.append(f"pp. {meta['pages']}")
+    if meta["published"]:
+        parts.append(meta["published"])
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def _facet_values(
+    request: Request, name: str, counts: Iterable[tuple[str, int]], selected: str | None
+) -> list[models.FacetValue]:
+    out = []
+    for value, count in counts:
+        params = {k: v for k, v in request.query_params.items() if k != "cursor"}
+        if value == selected:
+            params.pop(name, None)
+        else:
+            params[name] = value
+        out.append(
+            models.FacetValue(value=value, count=count, selected=value == selected, url=link(request.url.path, params))
+        )
+    return out
+
+
+def _first_year(value: str | None) -> int | None:
+    match = re.match(r"^(\d{4})", value or "")
+    return int(match.group(1)) if match else None
+
+
+# -- the application ----------------------------------------------------------------------------
+
+
+class _Stores:
+    """One read-only connection per server thread (sqlite3 connections are not shared)."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self._local = threading.local()
+
+    def get(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = open_store(self.db, read_only=True)
+            self._local.store = store
+        return store
+
+
+def create_app(db: str) -> FastAPI:
+    """The application over the store ``db``, opened read-only (it must exist)."""
+    stores = _Stores(db)
+    corpus = Corpus()
+    with open_store(db, read_only=True) as store:  # fails now, with a numbered error, not on a request
+        corpus.view(store)  # the merged entities every page links to, before the first request waits for them
+    app = FastAPI(
+        title="quotegraph",
+        version=__version__,
+        description="Who said what, when, quoting whom. Every page has a JSON twin: add `.json` to its path. "
+        'Errors: `{"error": {"code", "message", "status"}}` (docs/api.md).',
+        docs_url=None,  # Swagger UI would load scripts from a CDN; /openapi.json is the schema
+        redoc_url=None,
+    )
+    app.add_middleware(_SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    _install_error_handlers(app)
+
+    def twin(
+        path: str,
+        model: type[Any],
+        template: str,
+        summary: str,
+        selection: Callable[[Any], dict[str, str]] = lambda data: {},
+        formats: Sequence[str] = CORPUS_FORMATS,
+    ) -> Callable[[Callable[..., Any]], Any]:
+        """Register ``fn`` as ``path`` (HTML) and ``path.json`` (the model); registered JSON first so
+        that ``/doc/{id}`` does not swallow ``/doc/{id}.json``. ``selection`` gives the export filters
+        of the page's data, for its download links."""
+
+        def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            def cached(request: Request, kind: str, make: Callable[[], tuple[bytes, str]]) -> Response:
+                """The store is read-only here and every page a function of its revision and URL, so a
+                rendered page is kept (per revision) and served again as it was."""
+                fragment = request.headers.get("hx-request") == "true"
+                view = corpus.view(stores.get())
+                key = (kind, request.url.path, request.url.query, fragment)
+                found = view.response(key)
+                if found is None:
+                    found = make()
+                    view.keep_response(key, *found)
+                return Response(found[0], media_type=found[1], headers={"Vary": "HX-Request"})
+
+            @functools.wraps(fn)
+            def as_json(**kwargs: Any) -> Any:
+                request = kwargs["request"]
+                try:
+                    return cached(
+                        request, "json", lambda: (fn(**kwargs).model_dump_json().encode(), "application/json")
+                    )
+                except _Moved as moved:
+                    return RedirectResponse(link(moved.path + ".json", dict(request.query_params)), 307)
+
+            @functools.wraps(fn)
+            def as_html(**kwargs: Any) -> Any:
+                request = kwargs["request"]
+
+                def make() -> tuple[bytes, str]:
+                    data = fn(**kwargs)
+                    body = render_page(request, template, data=data, downloads=downloads(selection(data), formats))
+                    return body.encode(), "text/html; charset=utf-8"
+
+                try:
+                    return cached(request, "html", make)
+                except _Moved as moved:
+                    return RedirectResponse(link(moved.path, dict(request.query_params)), 307)
+
+            app.get(path + ".json", response_model=model, responses=ERROR_RESPONSES, summary=summary)(as_json)
+            app.get(path, response_class=HTMLResponse, include_in_schema=False)(as_html)
+            return fn
+
+        return register
+
+    # -- overview --------------------------------------------------------------------------------
+
+    @twin("/", models.Overview, "overview.html", "Corpus overview")
+    def overview(request: Request) -> models.Overview:
+        store = stores.get()
+        stats = store.stats()
+        view = corpus.view(store)
+        entities = view.entities
+        years = Counter(y for y in (_first_year(r.value) for r in store.date_rows()) if y is not None)
+        return models.Overview(
+            stats=models.Stats(
+                documents=stats.documents,
+                versions=stats.versions,
+                quotations=stats.quotations,
+                speakers=stats.speakers,
+                works=stats.works,
+                dates=stats.dates,
+                entities=len(entities),
+            ),
+            top_speakers=[
+                models.CountRow(
+                    name=s.speaker,
+                    count=s.quote_count,
+                    document_count=s.document_count,
+                    url=link("/search", {"q": s.speaker, "speaker": s.speaker}),
+                )
+                for s in store.speakers()[:10]
+            ],
+            top_works=[
+                models.CountRow(
+                    name=w.work,
+                    count=w.quote_count,
+                    document_count=w.document_count,
+                    url=link("/search", {"q": w.work, "work": w.work}),
+                )
+                for w in store.works()[:10]
+            ],
+            top_entities=[
+                models.CountRow(
+                    name=e.canonical,
+                    count=len(e.occurrences),
+                    document_count=len(e.documents),
+                    url=entity_url(view.id_of(e)),
+                )
+                for e in entities[:12]
+            ],
+            years=[models.YearCount(year=y, count=n) for y, n in sorted(years.items())],
+        )
+
+    # -- documents -------------------------------------------------------------------------------
+
+    @twin("/documents", models.DocumentsPage, "documents.html", "Documents, with facets")
+    def documents(
+        request: Request,
+        author: str | None = None,
+        publication: str | None = None,
+        year: str | None = None,
+        cursor: str | None = None,
+        limit: int = Query(50, ge=1, le=200),
+    ) -> models.DocumentsPage:
+        offset = decode_cursor(cursor)
+        rows = stores.get().documents()
+        filters = {k: v for k, v in {"author": author, "publication": publication, "year": year}.items() if v}
+
+        def facet_of(row: DocumentRow) -> dict[str, tuple[str, ...]]:
+            y = _first_year(row.published)
+            return {
+                "author": row.authors,
+                "publication": (row.publication,) if row.publication else (),
+                "year": (str(y),) if y else (),
+            }
+
+        chosen = [r for r in rows if all(v in facet_of(r)[k] for k, v in filters.items())]
+        counts: dict[str, Counter[str]] = {"author": Counter(), "publication": Counter(), "year": Counter()}
+        for r in chosen:
+            for name, values in facet_of(r).items():
+                counts[name].update(set(values))
+        facets = {
+            name: _facet_values(
+                request,
+                name,
+                sorted(c.items()) if name == "year" else sorted(c.items(), key=lambda kv: (-kv[1], kv[0])),
+                filters.get(name),
+            )
+            for name, c in counts.items()
+        }
+        return models.DocumentsPage(
+            filters=filters,
+            total=len(chosen),
+            items=[document_summary(r) for r in chosen[offset : offset + limit]],
+            facets=facets,
+            next=next_link(request, offset, limit, len(chosen)),
+        )
+
+    def _resolve(store: Store, ref: str, version: int | None = None) -> Any:
+        stored = store.get_document(ref, version=version)
+        if ref != stored.document.id:
+            raise _Moved(doc_url(stored.document.id))
+        return stored
+
+    @twin(
+        "/doc/{document_id}",
+        models.DocumentView,
+        "document.html",
+        "A document with its quotations, entities, dates",
+        selection=lambda data: {"document": data.document.id},
+        formats=CITE_FORMATS,
+    )
+    def document(request: Request, document_id: str, version: int | None = Query(None, ge=1)) -> models.DocumentView:
+        store = stores.get()
+        stored = _resolve(store, document_id, version)
+        view = corpus.view(store)
+        doc, analysis = stored.document, stored.analysis
+        meta = merged_metadata(stored)
+        fields = {
+            "id": doc.id,
+            "name": doc.name,
+            "title": meta.title,
+            "authors": list(meta.authors),
+            "publication": meta.publication,
+            "volume": meta.volume,
+            "issue": meta.issue,
+            "pages": meta.pages,
+            "published": meta.published,
+            "posted": meta.posted,
+            "editor": meta.editor,
+            "transcriber": meta.transcriber,
+            "archive": meta.archive,
+        }
+        return models.DocumentView(
+            document=models.DocumentMeta(
+                **fields,
+                format=doc.format,
+                encoding=doc.encoding,
+                repairs=list(doc.repairs),
+                version=stored.version,
+                versions=stored.versions,
+                current=stored.current,
+                ingested_at=stored.ingested_at,
+                content_hash=doc.content_hash,
+                citation=citation(fields),
+                url=doc_url(doc.id),
+            ),
+            text=doc.text,
+            quotations=[quotation_summary(doc.id, q) for q in analysis.quotes],
+            entities=[
+                models.EntitySpan(
+                    entity_id=view.entity_at(doc.id, s.start, s.end) if stored.current else None,
+                    canonical=e.canonical,
+                    type=e.type,
+                    start=s.start,
+                    end=s.end,
+                )
+                for e in analysis.entities
+                for s in e.spans
+            ],
+            dates=[models.DateSpan(start=d.start, end=d.end, text=d.text, value=d.value) for d in analysis.dates],
+            boilerplate=[models.Span(start=b.start, end=b.end) for b in meta.boilerplate],
+        )
+
+    # -- quotation -------------------------------------------------------------------------------
+
+    @twin(
+        "/quote/{document_id}/{quote_id}",
+        models.QuotationView,
+        "quotation.html",
+        "One quotation in context",
+        selection=lambda data: {"quote": data.quotation.permalink},
+        formats=CITE_FORMATS,
+    )
+    def quotation(request: Request, document_id: str, quote_id: str) -> models.QuotationView:
+        store = stores.get()
+        stored = store.get_document(document_id)
+        doc = stored.document
+        if document_id != doc.id:
+            raise _Moved(quote_url(doc.id, quote_id))
+        by_id = {q.id: q for q in stored.analysis.quotes}
+        q = by_id.get(quote_id)
+        if q is None:
+            raise NotFound(f"document {doc.id} has no quotation {quote_id!r}: its quotations are q1 to q{len(by_id)}")
+        text = doc.text
+        meta = merged_metadata(stored)
+        summary = models.DocumentSummary(
+            id=doc.id,
+            name=doc.name,
+            title=meta.title,
+            authors=list(meta.authors),
+            publication=meta.publication,
+            published=meta.published,
+            version=stored.version,
+            quote_count=len(by_id),
+            url=doc_url(doc.id),
+        )
+        source = None
+        if q.source is not None:
+            cited = q.source.citation
+            source = models.SourceView(
+                work=q.source.work,
+                page=q.source.page,
+                edition=q.source.edition,
+                evidence=q.source.evidence,
+                citation=models.Span(start=cited.start, end=cited.end) if cited else None,
+                citation_text=cited.of(text) if cited else None,
+            )
+        return models.QuotationView(
+            quotation=quotation_summary(doc.id, q),
+            confidence=q.confidence,
+            closed=q.closed,
+            speaker_span=models.Span(start=q.speaker_span.start, end=q.speaker_span.end) if q.speaker_span else None,
+            cue_span=models.Span(start=q.cue_span.start, end=q.cue_span.end) if q.cue_span else None,
+            speaker_entity_id=corpus.view(store).speaker_id(q.speaker) if q.speaker and stored.current else None,
+            source=source,
+            document=summary,
+            before=text[max(0, q.start - CONTEXT) : q.start],
+            after=text[q.end : q.end + CONTEXT],
+            parent=quotation_summary(doc.id, by_id[q.parent]) if q.parent in by_id else None,
+            children=[quotation_summary(doc.id, c) for c in stored.analysis.quotes if c.parent == q.id],
+            verification=verification(store, doc.id, q.id),
+        )
+
+    def verification(store: Store, document_id: str, quote_id: str) -> dict[str, Any] | None:
+        """The stored verdict as plain data, with the source passage's words and address; None until
+        ``quotegraph verify`` has run on this quotation."""
+        verdict = store.verdict_of(document_id, quote_id)
+        if verdict is None:
+            return None
+        data = dataclasses.asdict(verdict)
+        source = verdict.source_document_id
+        if source and verdict.passage_start is not None and verdict.passage_end is not None:
+            text = store.texts([source]).get(source, "")
+            data["passage_text"] = text[verdict.passage_start : verdict.passage_end]
+            data["source_url"] = doc_url(source)
+        return data
+
+    # -- entity ----------------------------------------------------------------------------------
+
+    @twin(
+        "/entity/{entity_id}",
+        models.EntityView,
+        "entity.html",
+        "One entity across the corpus",
+        selection=lambda data: {"speaker": data.entity.canonical} if data.quotations_by else {},
+    )
+    def entity(request: Request, entity_id: str) -> models.EntityView:
+        store = stores.get()
+        view = corpus.view(store)
+        found = view.lookup(entity_id)
+        if found is None:
+            raise NotFound(f"no entity {entity_id!r}: entity ids are on the overview and document pages")
+        key, _ = found
+        if key != entity_id:
+            raise _Moved(entity_url(key))
+        profile = view.profile(store, key)
+        rows = {r.id: r for r in store.documents()}
+        e = profile.entity
+        return models.EntityView(
+            entity=models.EntityRef(id=key, canonical=e.canonical, type=e.type, url=entity_url(key)),
+            variants=list(e.variants),
+            documents=[document_summary(rows[d]) for d in e.documents if d in rows],
+            mention_count=len(profile.mentions),
+            mentions=[
+                models.Mention(
+                    document_id=m.document_id,
+                    document_name=m.document_name,
+                    start=m.start,
+                    end=m.end,
+                    before=m.before,
+                    text=m.text,
+                    after=m.after,
+                    url=doc_url(m.document_id),
+                )
+                for m in profile.mentions[:100]
+            ],
+            quotations_by=[quotation_summary(q.document_id, q) for q in profile.quotations_by],
+            quotations_about=[quotation_summary(q.document_id, q) for q in profile.quotations_about],
+            statements=[statement(view, s) for s in profile.statements],
+        )
+
+    def statement(view: CorpusView, s: Statement) -> models.Statement:
+        refs = []
+        for name in s.entities:
+            found = view.lookup(name)
+            if found is not None:
+                refs.append(
+                    models.EntityRef(
+                        id=found[0], canonical=found[1].canonical, type=found[1].type, url=entity_url(found[0])
+                    )
+                )
+        return models.Statement(
+            value=s.value,
+            precision=s.precision,
+            date_text=s.date_text,
+            sentence=s.sentence,
+            document_id=s.document_id,
+            document_name=s.document_name,
+            start=s.start,
+            end=s.end,
+            date_start=s.date_start,
+            entities=refs,
+            url=doc_url(s.document_id),
+        )
+
+    # -- search ----------------------------------------------------------------------------------
+
+    @twin(
+        "/search",
+        models.SearchPage,
+        "search.html",
+        "Full-text search with facets",
+        selection=lambda data: {
+            "speaker": data.filters.get("speaker", ""),
+            "kind": "" if data.filters.get("kind") == "document" else data.filters.get("kind", ""),
+        },
+    )
+    def search(
+        request: Request,
+        q: str = "",
+        kind: str | None = None,
+        speaker: str | None = None,
+        work: str | None = None,
+        author: str | None = None,
+        publication: str | None = None,
+        decade_: str | None = Query(None, alias="decade"),
+        verdict: str | None = None,
+        cursor: str | None = None,
+        limit: int = Query(20, ge=1, le=100),
+    ) -> models.SearchPage:
+        offset = decode_cursor(cursor)
+        given = {
+            "kind": kind,
+            "speaker": speaker,
+            "work": work,
+            "author": author,
+            "publication": publication,
+            "decade": decade_,
+            "verdict": verdict,
+        }
+        filters = {k: v for k, v in given.items() if v}
+        store = stores.get()
+        result = corpus.view(store).search(store, q, filters, limit, offset)
+        hits = []
+        for h in result.hits:
+            plain, marks = split_marked(h.snippet, *HIGHLIGHT)
+            hits.append(
+                models.SearchHit(
+                    kind=h.kind,
+                    quote_kind=h.quote_kind,
+                    document_id=h.document_id,
+                    document_name=h.document_name,
+                    title=h.title,
+                    quote_id=h.quote_id,
+                    speaker=h.speaker,
+                    work=h.work,
+                    authors=list(h.authors),
+                    publication=h.publication,
+                    published=h.published,
+                    verdict=h.verdict,
+                    start=h.start,
+                    end=h.end,
+                    snippet=plain,
+                    highlights=marks,
+                    score=h.score,
+                    url=quote_url(h.document_id, h.quote_id) if h.quote_id else doc_url(h.document_id),
+                )
+            )
+        facets = {
+            name: _facet_values(
+                request,
+                name,
+                [
+                    (f.value, f.count)
+                    for f in (
+                        sorted(result.facets[name], key=lambda f: f.value) if name == "decade" else result.facets[name]
+                    )
+                ],
+                filters.get(name),
+            )
+            for name in SEARCH_FACETS
+        }
+        return models.SearchPage(
+            query=q,
+            filters=filters,
+            total=result.total,
+            hits=hits,
+            facets=facets,
+            next=next_link(request, offset, limit, result.total),
+        )
+
+    # -- timeline --------------------------------------------------------------------------------
+
+    @twin("/timeline", models.TimelinePage, "timeline.html", "Dated statements in order")
+    def timeline(
+        request: Request,
+        entity: str | None = None,
+        from_year: int | None = Query(None, alias="from"),
+        to_year: int | None = Query(None, alias="to"),
+        cursor: str | None = None,
+        limit: int = Query(100, ge=1, le=500),
+    ) -> models.TimelinePage:
+        offset = decode_cursor(cursor)
+        store = stores.get()
+        view = corpus.view(store)
+        ref = None
+        chosen = None
+        if entity:
+            found = view.lookup(entity)
+            if found is None:
+                raise NotFound(f"no entity {entity!r}: entity ids are on the overview and document pages")
+            key, chosen = found
+            ref = models.EntityRef(id=key, canonical=chosen.canonical, type=chosen.type, url=entity_url(key))
+        items = within(view.statements(store, chosen), from_year, to_year)
+        return models.TimelinePage(
+            entity=ref,
+            from_year=from_year,
+            to_year=to_year,
+            total=len(items),
+            items=[statement(view, s) for s in items[offset : offset + limit]],
+            next=next_link(request, offset, limit, len(items)),
+        )
+
+    # -- network ---------------------------------------------------------------------------------
+
+    @twin("/network", models.NetworkView, "network.html", "Who quotes whom")
+    def network(
+        request: Request,
+        kind: str | None = Query(None, pattern="^(quotes|nested)$"),
+        min_weight: int = Query(1, alias="min", ge=1),
+        node: str | None = None,
+    ) -> models.NetworkView:
+        store = stores.get()
+        view = corpus.view(store)
+        whole = view.network(store)
+        if node is not None:
+            if node not in {n.id for n in whole.nodes}:
+                raise NotFound(f"no node {node!r} in the network: node ids are listed in /network.json")
+            whole = restrict(whole, [node])
+        edges = [e for e in whole.edges if e.weight >= min_weight and (kind is None or e.kind == kind)]
+        used = {e.source for e in edges} | {e.target for e in edges}
+        nodes = [n for n in whole.nodes if n.id in used or n.id == node]
+
+        def node_url(label: str) -> str:
+            key = view.speaker_id(label)
+            return entity_url(key) if key else link("/search", {"q": label})
+
+        return models.NetworkView(
+            kind=kind,
+            min_weight=min_weight,
+            node=node,
+            nodes=[
+                models.NetworkNode(
+                    id=n.id,
+                    label=n.label,
+                    role=n.role,
+                    quoting=n.quoting,
+                    quoted=n.quoted,
+                    documents=n.documents,
+                    url=node_url(n.label),
+                )
+                for n in nodes
+            ],
+            edges=[
+                models.NetworkEdge(
+                    source=e.source,
+                    target=e.target,
+                    kind=e.kind,
+                    weight=e.weight,
+                    documents=e.documents,
+                    permalinks=list(e.permalinks[:20]),
+                )
+                for e in sorted(edges, key=lambda e: (-e.weight, e.source, e.target))
+            ],
+        )
+
+    # -- exports ---------------------------------------------------------------------------------
+
+    @app.get(
+        "/export/{fmt}",
+        summary="Download an export (TEI, Web Annotation, CSV, NDJSON, GEXF, Gephi, BibTeX, CSL-JSON, RIS)",
+        responses={**ERROR_RESPONSES, 200: {"description": "the export, as an attachment"}},
+        response_class=Response,
+    )
+    def export(
+        fmt: str,
+        document: str | None = None,
+        quote: str | None = None,
+        speaker: str | None = None,
+        kind: str | None = Query(None, pattern="^(speech|block|term|title)$"),
+        type_: str | None = Query(None, alias="type"),
+        list_: str = Query("quotes", alias="list"),
+    ) -> Response:
+        if fmt not in FORMATS:
+            raise NotFound(f"no export format {fmt!r}: use one of {', '.join(FORMATS)}")
+        made = render_export(
+            stores.get(),
+            fmt,
+            document=document,
+            quote=quote,
+            speaker=speaker,
+            kind=kind,
+            entity_type=type_,
+            list_name=list_,
+        )
+        return Response(
+            made.content,
+            media_type=made.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+        )
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json") or (
+        "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def _error(request: Request, error: QuotegraphError, status: int) -> Response:
+    body = models.ErrorResponse(error=models.ErrorBody(code=error.code, message=error.message, status=status))
+    if _wants_json(request):
+        return JSONResponse(body.model_dump(), status_code=status)
+    return page(request, "error.html", status=status, error=body.error)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """Every failure, whatever raised it, leaves in the one documented shape."""
+
+    @app.exception_handler(QuotegraphError)
+    async def quotegraph_error(request: Request, exc: QuotegraphError) -> Response:
+        if isinstance(exc, WebError):
+            return _error(request, exc, exc.status)
+        if isinstance(exc, DocumentNotFound | QuoteNotFound):
+            return _error(request, exc, 404)
+        if isinstance(exc, UnknownExportFormat):
+            return _error(request, exc, 400)
+        return _error(request, exc, 500)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in exc.errors()
+        )
+        return _error(request, BadRequest(f"invalid parameter — {problems}"), 400)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        return _error(request, WebError(f"the server failed on this request ({type(exc).__name__}); see its log"), 500)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        error: WebError
+        if exc.status_code == 404:
+            error = NotFound(f"no page at {request.url.path}: the pages are /, /documents, /search, /timeline")
+        elif exc.status_code == 405:
+            error = MethodNotAllowed(f"{request.method} is not allowed: the server is read-only, use GET")
+        else:
+            error = WebError(str(exc.detail))
+        return _error(request, error, exc.status_code)
+
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI documents a 422 of its own; validation errors leave as 400 in our error shape."""
+        schema = original()
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.get("responses", {}).pop("422", None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,126 @@
+"""The store methods the web UI reads: faceted search, works, stats, texts, revision, read-only opening."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from quotegraph.errors import StoreError
+from quotegraph.store import SEARCH_FACETS, VerdictRow, open_store
+from quotegraph.store.facets import count, decade
+
+pytestmark = pytest.mark.slow
+
+
+def test_facets_count_every_match_and_filters_narrow(sample_db: Path) -> None:
+    with open_store(sample_db, read_only=True) as store:
+        everything = store.search("Stalin", limit=5)
+        assert everything.total > 5 and len(everything.hits) == 5
+        assert set(everything.facets) == set(SEARCH_FACETS)
+        kinds = {f.value: f.count for f in everything.facets["kind"]}
+        assert sum(kinds.values()) == everything.total
+        for value, n in kinds.items():
+            narrowed = store.search("Stalin", filters={"kind": value}, limit=100)
+            assert narrowed.total == n
+            assert all((h.quote_kind or "document") == value for h in narrowed.hits)
+        speaker = everything.facets["speaker"][0]
+        by = store.search("Stalin", filters={"speaker": speaker.value}, limit=100)
+        assert by.total == speaker.count and {h.speaker for h in by.hits} == {speaker.value}
+        ten = everything.facets["decade"][0]
+        dated = store.search("Stalin", filters={"decade": ten.value}, limit=100)
+        assert dated.total == ten.count and all(decade(h.published) == ten.value for h in dated.hits)
+        author = everything.facets["author"][0]
+        assert store.search("Stalin", filters={"author": author.value}).total == author.count
+
+
+def test_search_pages_are_disjoint_and_ranked(sample_db: Path) -> None:
+    with open_store(sample_db, read_only=True) as store:
+        first = store.search("the", limit=10)
+        second = store.search("the", limit=10, offset=10)
+        keys = [(h.document_id, h.quote_id) for h in first.hits + second.hits]
+        assert len(set(keys)) == 20
+        scores = [h.score for h in first.hits + second.hits]
+        assert scores == sorted(scores, reverse=True)
+        assert store.search("zzzqqq").total == 0 and store.search("").total == 0
+        with pytest.raises(StoreError):
+            store.search("the", filters={"colour": "red"})
+
+
+def test_snippets_mark_the_match_even_late_in_a_long_text() -> None:
+    from quotegraph.store.sqlite import snippet
+
+    text = "filler words here. " * 500 + "The Secret Speech was read."
+    marked = snippet(text, "secret speech", ("<", ">"))
+    assert "<Secret> <Speech>" in marked and marked.startswith("…")
+    assert snippet("Léon spoke first. " * 40 + "Then Leon", "leon", ("<", ">")).count("<Léon>") >= 1
+
+
+def test_facet_counts_are_pure() -> None:
+    rows = [
+        ("speech", "A", "W", '["X", "Y"]', "P", "1956-03", "altered"),
+        ("document", None, None, '["X"]', None, "1988", None),
+        ("term", None, None, "[]", "P", None, None),
+    ]
+    facets = count(rows)
+    assert [(f.value, f.count) for f in facets["author"]] == [("X", 2), ("Y", 1)]
+    assert [(f.value, f.count) for f in facets["decade"]] == [("1950s", 1), ("1980s", 1)]
+    assert [f.value for f in facets["speaker"]] == ["A"]
+    assert [(f.value, f.count) for f in facets["verdict"]] == [("altered", 1)]
+    assert decade("19") is None and decade("2006-01-02") == "2000s"
+
+
+def test_works_stats_texts(sample_db: Path) -> None:
+    with open_store(sample_db, read_only=True) as store:
+        works = store.works()
+        assert works and works[0].quote_count >= works[-1].quote_count
+        stats = store.stats()
+        assert stats.documents == len(store.documents()) == 5
+        assert sum(stats.quotations.values()) == len(store.quotes())
+        assert stats.works == len(works)
+        ids = [d.id for d in store.documents()]
+        texts = store.texts([*ids[:2], "nope"])
+        assert set(texts) == set(ids[:2])
+        assert texts[ids[0]] == store.get_document(ids[0]).document.text
+
+
+def test_read_only_store_refuses_writes_and_sees_new_revisions(tmp_path: Path, sample_db: Path) -> None:
+    with pytest.raises(StoreError):
+        open_store(tmp_path / "missing.db", read_only=True)
+    assert not (tmp_path / "missing.db").exists()
+    copy = tmp_path / "copy.db"
+    source = sqlite3.connect(sample_db)
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    with open_store(copy, read_only=True) as reader, open_store(copy) as writer:
+        before = reader.revision()
+        assert reader.revision() == before
+        doc = writer.get_document(writer.documents()[0].id)
+        renamed = replace(doc.document, name="another.txt", source_path=None, content_hash="f" * 64)
+        writer.ingest(renamed, doc.analysis)
+        assert reader.revision() != before
+        with pytest.raises(StoreError):
+            reader.ingest(replace(renamed, name="third.txt", content_hash="e" * 64), doc.analysis)
+        after_ingest = reader.revision()
+        writer.save_verdicts([_verdict(renamed.id)])
+        assert reader.revision() != after_ingest  # a page showing verdicts must not be served stale
+
+
+def _verdict(document_id: str) -> VerdictRow:
+    return VerdictRow(
+        document_id=document_id,
+        quote_id="q1",
+        verdict="verbatim",
+        confidence=1.0,
+        cited_document_id=None,
+        source_document_id=None,
+        passage_start=None,
+        passage_end=None,
+        edits=(),
+        source_used="none",
+        source_reason="no corpus document is the cited work",
+    )
