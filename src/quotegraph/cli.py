@@ -155,6 +155,10 @@ def ingest(paths: Sequence[str], db: str) -> None:
                 continue
             result = store.ingest(doc, analysis)
             statuses[result.status] += 1
+        if statuses["added"] or statuses["new-version"] or statuses["restored"]:
+            from quotegraph.link.corpus import link as link_families
+
+            link_families(store, _progress)
         _print_overview(store)
     _progress(", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "nothing ingested")
     sys.exit(batch.summary(f"documents in {db}"))
@@ -434,6 +438,109 @@ def timeline(entity_name: str | None, from_year: int | None, to_year: int | None
         ["value", "precision", "document_name", "entities", "sentence"],
         {"value": 21, "precision": 9, "document_name": 26, "entities": 30, "sentence": 70},
     )
+
+
+@cli.command()
+@_db_option
+def link(db: str) -> None:
+    """Recompute the corpus-wide links: quotation families (cuts, elisions, translations)."""
+    from quotegraph.link.corpus import link as link_families
+
+    with _open_store(db) as store:
+        found = link_families(store, _progress)
+    click.echo(f"{len(found)} quotation families, {sum(len(f.members) for f in found)} quotations in them")
+
+
+def _member_dict(m: Any) -> dict[str, Any]:
+    return {
+        "document_id": m.document_id,
+        "document": m.document_name,
+        "quote_id": m.quote_id,
+        "speaker": m.speaker,
+        "kind": m.kind,
+        "relation": m.relation,
+        "similarity": m.similarity,
+        "text": m.text,
+    }
+
+
+@cli.command()
+@click.option("--min-size", type=click.IntRange(min=2), default=2, show_default=True, help="Only larger families.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_db_option
+def families(min_size: int, fmt: str, db: str) -> None:
+    """Quotation families: every occurrence of one quotation, however cut, elided or translated."""
+    with _open_store(db) as store:
+        rows = store.families(min_size=min_size)
+    if fmt == "json":
+        data = [
+            {
+                "id": f.id,
+                "size": f.size,
+                "documents": list(f.documents),
+                "representative": f.representative.text,
+                "members": [_member_dict(m) for m in f.members],
+            }
+            for f in rows
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for f in rows:
+        click.echo(
+            f"{f.id}  {f.size} quotations in {len(f.documents)} documents: “{_short(f.representative.text, 100)}”"
+        )
+        for m in f.members:
+            who = m.speaker or "—"
+            click.echo(
+                f"  {m.document_name[:26]:<26} {m.quote_id:<5} {who[:22]:<22} {m.relation:<14} "
+                f"{m.similarity:4.2f}  {_short(m.text, 60)}"
+            )
+    if not rows:
+        _progress("no quotation families (run `quotegraph link` after ingesting)")
+
+
+def _short(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_db_option
+def trace(text: str, fmt: str, db: str) -> None:
+    """Every occurrence of TEXT in the corpus, in its words or as a translation, and how each differs."""
+    from quotegraph.link.corpus import trace_text
+    from quotegraph.link.families import differences
+
+    if not text.strip():
+        raise click.UsageError("give the words to trace")
+    with _open_store(db) as store:
+        matches = trace_text(store, text, _progress)
+    data: list[dict[str, Any]] = [
+        {
+            "document_id": m.occurrence.document_id,
+            "document": m.occurrence.document_name,
+            "quote_id": m.occurrence.quote_id,
+            "speaker": m.occurrence.speaker,
+            "kind": m.occurrence.kind,
+            "relation": m.relation,
+            "similarity": m.similarity,
+            "text": m.occurrence.text,
+            "differences": differences(text, m.occurrence.text) if m.relation != "translation" else None,
+        }
+        for m in matches
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{len(data)} occurrences of “{_short(text, 80)}”")
+    for d in data:
+        click.echo(f"{d['document']}#{d['quote_id']}  {d['speaker'] or '—'}  {d['relation']} ({d['similarity']:.2f})")
+        click.echo(f"    “{_short(d['text'], 110)}”")
+        for what, parts in (d["differences"] or {}).items():
+            if parts:
+                click.echo(f"    {what}: " + "; ".join(_short(p, 60) for p in parts[:6]))
 
 
 @cli.command()

@@ -1,0 +1,74 @@
+"""The link step over a store: quotation families recomputed, translations traced.
+
+The thin layer between the pure ``families`` module, the store and the embedding model: it reads
+the current versions' quotations, embeds only texts whose vectors are not cached yet, and saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from quotegraph.link.families import (
+    Family,
+    Match,
+    Occurrence,
+    embedding_key,
+    embedding_units,
+    find_families,
+    trace,
+    trace_units,
+)
+from quotegraph.store.base import Store
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    del message
+
+
+def occurrences(store: Store) -> list[Occurrence]:
+    """Every quotation of the current document versions."""
+    return [
+        Occurrence(q.document_id, q.document_name, q.quote_id, q.text, q.speaker, q.kind, q.parent)
+        for q in store.quotes()
+    ]
+
+
+def vectors(store: Store, texts: Sequence[str], progress: Progress = _quiet) -> dict[str, NDArray[np.float32]]:
+    """Sentence vectors of ``texts``, from the store's cache or embedded now (and cached)."""
+    from quotegraph.link.embed import Embedder, model_name
+
+    model = model_name()
+    keys = {text: embedding_key(text, model) for text in texts}
+    cached = store.embeddings(list(keys.values()))
+    out = {t: np.frombuffer(cached[k], dtype="<f4") for t, k in keys.items() if k in cached}
+    missing = [t for t in texts if t not in out]
+    if missing:
+        progress(f"embedding {len(missing)} quotation texts ({len(out)} cached)")
+        embedded = Embedder.load().embed(missing)
+        store.save_embeddings(
+            model, {keys[t]: v.astype("<f4").tobytes() for t, v in zip(missing, embedded, strict=True)}
+        )
+        out.update(zip(missing, embedded, strict=True))
+    return out
+
+
+def link(store: Store, progress: Progress = _quiet) -> list[Family]:
+    """Recompute the corpus's quotation families and store them (replacing the old ones)."""
+    found = occurrences(store)
+    progress(f"linking {len(found)} quotations into families")
+    families = find_families(found, vectors(store, embedding_units(found), progress))
+    store.save_families(families)
+    progress(f"{len(families)} quotation families")
+    return families
+
+
+def trace_text(store: Store, text: str, progress: Progress = _quiet) -> list[Match]:
+    """Every occurrence of ``text`` in the corpus, in the same words or as a translation."""
+    found = occurrences(store)
+    units = list(dict.fromkeys([*embedding_units(found), *trace_units(text)]))
+    return trace(text, found, vectors(store, units, progress))
