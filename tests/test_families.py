@@ -104,6 +104,14 @@ def test_stock_phrases_do_not_link_documents() -> None:
     assert found == []
 
 
+def test_a_stock_phrase_the_corpus_quotes_widely_is_not_a_shared_run_of_words() -> None:
+    long_a = occ("a", "q9", "the work of the withering away of the state the Communist party began")
+    long_b = occ("b", "q9", "the crushing of the withering away of the state the Bulgarian way")
+    assert len(find_families([long_a, long_b])) == 1  # eight running words in common, and nothing says why
+    terms = [occ(d, "q1", "the withering away of the state", "term") for d in "cde"]
+    assert find_families([long_a, long_b, *terms]) == []  # three documents use it: a stock phrase
+
+
 def test_a_short_phrase_links_only_when_specific_and_rare_across_documents() -> None:
     slogan = "America’s outstanding working class leader"
     two = find_families([occ("a", "q1", slogan), occ("b", "q3", slogan.lower())])
@@ -214,7 +222,10 @@ def test_translations_join_a_family_and_unrelated_quotations_do_not(embedder: Em
     assert all(f is family for f in found)  # nothing else linked
     query_vectors = dict(zip(trace_units(POSTSCRIPT_1956), embedder.embed(trace_units(POSTSCRIPT_1956)), strict=True))
     matches = trace(POSTSCRIPT_1956, corpus, {**vectors, **query_vectors})
-    assert [(m.occurrence.permalink, m.relation) for m in matches] == [("d003#q24", "translation"), ("k1956#q3", "verbatim")]
+    assert [(m.occurrence.permalink, m.relation) for m in matches] == [
+        ("d003#q24", "translation"),
+        ("k1956#q3", "verbatim"),
+    ]
 
 
 def test_a_missing_model_package_is_a_numbered_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,6 +49,7 @@ SHINGLE = 4  # words per shingle: long enough that shingles of common words are 
 SHORT_WORDS = 8  # a quotation of fewer words is a short phrase: exact matches only
 MIN_CONTENT_WORDS = 4  # a short phrase needs this many non-stop words to link at all
 STOCK_MIN_DOCS = 3  # a short phrase quoted in this many documents is a stock phrase
+STOCK_MASK_WORDS = 3  # stock phrases this long do not count as words two long quotations share
 MIN_SHARED_SHINGLES = 5  # long quotations share ≥ 8 running words (5 shingles of 4) …
 MIN_CONTAINMENT = 0.5  # … covering at least half the shingles of the shorter one
 MAX_POSTINGS = 500  # a shingle in more distinct quotations is idiom: not used to find candidates
@@ -182,15 +183,11 @@ def _key(segs: tuple[tuple[str, ...], ...]) -> str:
     return " | ".join(" ".join(s) for s in segs)
 
 
-def _shingles(segs: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
-    return frozenset(s[i : i + SHINGLE] for s in segs for i in range(len(s) - SHINGLE + 1))
-
-
 def _passage(occurrence: Occurrence) -> _Passage:
     segs = segments(occurrence.text)
     flat = tuple(w for s in segs for w in s)
     short = occurrence.kind in ("term", "title") or len(flat) < SHORT_WORDS
-    return _Passage(_key(segs), occurrence.text, flat, segs, short, shingles=frozenset() if short else _shingles(segs))
+    return _Passage(_key(segs), occurrence.text, flat, segs, short)
 
 
 def _passages(occurrences: Iterable[Occurrence]) -> list[_Passage]:
@@ -200,8 +197,8 @@ def _passages(occurrences: Iterable[Occurrence]) -> list[_Passage]:
         if not p.words:
             continue
         found = by_key.setdefault(p.key, p)
-        if p.short and not found.short:  # quoted as a term anywhere: treated as a term everywhere
-            found.short, found.shingles = True, frozenset()
+        if p.short:  # quoted as a term anywhere: treated as a term everywhere
+            found.short = True
         found.occurrences.append(o)
     return list(by_key.values())
 
@@ -223,12 +220,20 @@ class _Index:
     def __init__(self, passages: list[_Passage]) -> None:
         self.passages = passages
         self.by_word: dict[str, list[int]] = defaultdict(list)
-        self.by_shingle: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             for w in set(p.words):
                 self.by_word[w].append(i)
-            for s in p.shingles:
-                self.by_shingle[s].append(i)
+        # Short phrases and the passages that hold them; those many documents use are stock phrases,
+        # whose words long quotations do not count as shared (shingles over them are left out).
+        self.holders = {i: self.containing(p.words) for i, p in enumerate(passages) if p.short and len(p.segments) == 1}
+        self.stock = {passages[i].words for i, held in self.holders.items() if self._documents(held) >= STOCK_MIN_DOCS}
+        self.stock_lengths = sorted({len(w) for w in self.stock if len(w) >= STOCK_MASK_WORDS}, reverse=True)
+        self.by_shingle: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i, p in enumerate(passages):
+            if not p.short:
+                p.shingles = self.shingles(p.segments)
+                for s in p.shingles:
+                    self.by_shingle[s].append(i)
         self.parents = {(o.document_id, o.quote_id): o.parent for p in passages for o in p.occurrences}
         content_df = Counter(w for p in passages for w in _content_words(p.words))
         limit = max(2, int(RARE_SHARE * len(passages)))
@@ -250,6 +255,29 @@ class _Index:
         """Whether two passages occur at least once other than nested in each other."""
         return any(not self.nested(a, b) for a in self.passages[i].occurrences for b in self.passages[j].occurrences)
 
+    def _documents(self, held: Iterable[int]) -> int:
+        return len(set().union(*(self.passages[h].documents for h in held)))
+
+    def shingles(self, segs: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+        """Runs of SHINGLE words within one segment, none overlapping a stock phrase."""
+        out: set[tuple[str, ...]] = set()
+        for seg in segs:
+            masked = [False] * len(seg)
+            for n in self.stock_lengths:
+                for i in range(len(seg) - n + 1):
+                    if seg[i : i + n] in self.stock:
+                        masked[i : i + n] = [True] * n
+            out.update(seg[i : i + SHINGLE] for i in range(len(seg) - SHINGLE + 1) if not any(masked[i : i + SHINGLE]))
+        return frozenset(out)
+
+    def linkable(self, i: int) -> bool:
+        """Whether a short phrase may link at all: specific enough, and not a stock phrase."""
+        p = self.passages[i]
+        held = self.holders.get(i)
+        if held is None or len(_content_words(p.words)) < MIN_CONTENT_WORDS:
+            return False
+        return self._documents(held) < STOCK_MIN_DOCS
+
     def containing(self, phrase: tuple[str, ...]) -> list[int]:
         """Passages holding ``phrase`` as a run of words, looked up through its rarest word."""
         postings = min((self.by_word.get(w, []) for w in set(phrase)), key=len)
@@ -263,15 +291,6 @@ class _Index:
             if len(postings) <= MAX_POSTINGS:
                 shared.update(postings)
         return shared
-
-
-def _stock(index: _Index, i: int, holders: list[int]) -> bool:
-    """A short phrase that cannot link: too few content words, or used in many documents."""
-    p = index.passages[i]
-    if len(_content_words(p.words)) < MIN_CONTENT_WORDS:
-        return True
-    documents = set().union(*(index.passages[h].documents for h in holders))
-    return len(documents) >= STOCK_MIN_DOCS
 
 
 def _lexical(a: _Passage, b: _Passage) -> tuple[Relation, float] | None:
@@ -392,10 +411,9 @@ def _lexical_edges(index: _Index) -> dict[tuple[int, int], tuple[Relation, float
     edges: dict[tuple[int, int], tuple[Relation, float]] = {}
     for i, p in enumerate(index.passages):
         if p.short:
-            holders = index.containing(p.words) if len(p.segments) == 1 else []
-            if len(p.segments) > 1 or _stock(index, i, holders):
+            if not index.linkable(i):
                 continue
-            found = ((h, _lexical(p, index.passages[h])) for h in holders if h != i)
+            found = ((h, _lexical(p, index.passages[h])) for h in index.holders[i] if h != i)
         else:
             found = (
                 (j, _lexical(p, index.passages[j]))
@@ -408,10 +426,9 @@ def _lexical_edges(index: _Index) -> dict[tuple[int, int], tuple[Relation, float
     return edges
 
 
-def _linkable(index: _Index, i: int) -> bool:
+def _alone(index: _Index, i: int) -> bool:
     """Whether identical occurrences of a passage make a family on their own (stock phrases do not)."""
-    p = index.passages[i]
-    return not p.short or (len(p.segments) == 1 and not _stock(index, i, index.containing(p.words)))
+    return not index.passages[i].short or index.linkable(i)
 
 
 def find_families(
@@ -445,7 +462,7 @@ def find_families(
         components[uf.find(i)].append(i)
     families = []
     for members in components.values():
-        if len(members) == 1 and (len(index.passages[members[0]].occurrences) < 2 or not _linkable(index, members[0])):
+        if len(members) == 1 and (len(index.passages[members[0]].occurrences) < 2 or not _alone(index, members[0])):
             continue
         families.append(_family(index, members, neighbours))
     families.sort(key=lambda f: (-len(f.members), -len(f.documents), _order(f.representative.occurrence)))
@@ -514,6 +531,8 @@ def trace(
     if not query.words:
         return []
     index = _Index(_passages(occurrences))
+    if not query.short:
+        query.shingles = index.shingles(query.segments)
     best: dict[int, tuple[Relation, float]] = {}
     if query.short:
         for i in index.containing(query.words):
@@ -530,7 +549,7 @@ def trace(
             query.words[a:b] for a in range(len(query.words)) for b in range(a + 1, min(len(query.words), a + 40) + 1)
         }
         for i, p in enumerate(index.passages):
-            if p.short and p.words in runs and _linkable(index, i):
+            if p.short and p.words in runs and index.linkable(i):
                 best.setdefault(i, ("cut", 1.0))
     if vectors is not None and not query.short:
         units = [u for i, p in enumerate(index.passages) if not p.short for u in _units(p, i)]
