@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -633,6 +634,164 @@ def evaluate(gold_dir: str, corpus_dir: str, system_dir: str | None, as_json: bo
     report = score(gold, system, texts)
     click.echo(json.dumps(report.figures, indent=2) if as_json else format_report(report, missed))
     sys.exit(1 if failed else 0)
+
+
+def _semantic_similarity() -> Any:
+    """The sentence-embedding similarity of ``quotegraph.link.embed`` when installed, else None."""
+    try:
+        from quotegraph.link import embed  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return None
+    return getattr(embed, "similarity", None)
+
+
+@cli.command()
+@click.argument("quote_ref", required=False, metavar="QUOTE_ID")
+@click.option("--text", "text", help="Verify these words instead of a stored quotation (needs --source).")
+@click.option("--source", "source_ref", help="Check against this document (id, name or path), not the cited work.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Verify every stored speech/block quotation citing a work (with --source: every one), store the verdicts.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_db_option
+def verify(quote_ref: str | None, text: str | None, source_ref: str | None, every: bool, fmt: str, db: str) -> None:
+    """Was a quotation quoted faithfully? QUOTE_ID is a permalink DOC#q12 (DOC: id, file name or path)."""
+    from quotegraph.errors import QuoteNotFound
+    from quotegraph.verify.corpus import CorpusVerifier, verdict_row
+
+    if (quote_ref is not None) + (text is not None) + every != 1:
+        raise click.UsageError("give one of QUOTE_ID, --text TEXT or --all")
+    if text is not None and source_ref is None:
+        raise click.UsageError("--text needs --source DOC: the document to check the words against")
+    if quote_ref is not None and "#" not in quote_ref:
+        raise click.UsageError(f"{quote_ref!r} is not a quotation permalink: write DOC#q12")
+    if text is not None and not text.strip():
+        raise click.UsageError("--text is empty")
+    with _open_store(db) as store:
+        verifier = CorpusVerifier(store, _semantic_similarity())
+        if every:
+            _verify_all(verifier, source_ref, fmt, db)
+            return
+        if text is not None:
+            choice = verifier.choose(None, source_ref)
+            try:
+                verification = verifier.check(text, choice)
+            except ValueError as exc:
+                raise click.UsageError(f"--text: {exc}") from exc
+            label, quoted = "--text", text
+        else:
+            assert quote_ref is not None
+            doc_ref, _, quote_id = quote_ref.rpartition("#")
+            document_id = store.resolve(doc_ref)
+            found = next((q for q in store.quotes(document=document_id) if q.quote_id == quote_id), None)
+            if found is None:
+                raise QuoteNotFound(
+                    f"{document_id} has no quotation {quote_id!r}: run `quotegraph quotes --document {doc_ref}`"
+                )
+            choice = verifier.choose(found, source_ref)
+            verification = verifier.check(found.text, choice, found.document_id)
+            store.save_verdicts([verdict_row(found, choice, verification)])
+            label, quoted = found.permalink, found.text
+        texts = {
+            sid: verifier.source(sid).text for sid in {verification.source_id, choice.document_id} if sid is not None
+        }
+    if fmt == "json":
+        click.echo(
+            json.dumps(_verification_json(label, quoted, choice, verification, texts), ensure_ascii=False, indent=2)
+        )
+        return
+    click.echo(render_verification(label, quoted, choice.reason, verification, texts))
+
+
+def _verify_all(verifier: Any, source_ref: str | None, fmt: str, db: str) -> None:
+    """Verify every quotation worth it, store the verdicts in one transaction, print the counts."""
+    from quotegraph.verify import VERDICTS
+    from quotegraph.verify.corpus import verdict_row
+
+    rows = []
+    quotes = list(verifier.verifiable(source_ref))
+    for n, quote in enumerate(quotes, 1):
+        choice = verifier.choose(quote, source_ref)
+        rows.append(verdict_row(quote, choice, verifier.check(quote.text, choice, quote.document_id)))
+        if n % 25 == 0 or n == len(quotes):
+            _progress(f"[{n}/{len(quotes)}] verified")
+    verifier.store.save_verdicts(rows)
+    _progress(f"{len(rows)} verdicts saved in {db}")
+    if fmt == "json":
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    counts = Counter(r.verdict for r in rows)
+    click.echo(f"{len(rows)} quotations verified")
+    for name in VERDICTS:
+        if counts[name]:
+            click.echo(f"  {counts[name]:4}  {name}")
+
+
+def _verification_json(
+    label: str, quoted: str, choice: Any, verification: Any, texts: dict[str, str]
+) -> dict[str, Any]:
+    from quotegraph.verify.corpus import edit_json
+
+    passage = verification.passage
+    return {
+        "quotation": label,
+        "text": quoted,
+        "verdict": verification.verdict,
+        "confidence": round(verification.confidence, 4),
+        "source_used": choice.used,
+        "source_reason": choice.reason,
+        "cited_document_id": choice.document_id,
+        "source_document_id": verification.source_id,
+        "passage": [passage.start, passage.end] if passage else None,
+        "passage_text": passage.of(texts[verification.source_id]) if passage and verification.source_id else None,
+        "similarity": verification.similarity,
+        "edits": [edit_json(e) for e in verification.edits],
+        "elsewhere": [dataclasses.asdict(w) for w in verification.elsewhere],
+    }
+
+
+def render_verification(label: str, quoted: str, reason: str, verification: Any, texts: dict[str, str]) -> str:
+    """The verdict, the located passage in context and each edit on both sides, for the terminal."""
+    lines = [f"{label}  {verification.verdict}  (confidence {verification.confidence:.2f})"]
+    lines.append(f"  quoted:  “{' '.join(quoted.split())}”")
+    lines.append(f"  source:  {reason}")
+    if verification.passage is not None and verification.source_id is not None:
+        text = texts[verification.source_id]
+        span = verification.passage
+        where = {"found_elsewhere": "found in", "not_in_source": "nearest"}.get(verification.verdict, "passage")
+        lines.append(f"  {where}: {verification.source_id} [{span.start}:{span.end}]")
+        before = _one_line(text[max(0, span.start - 80) : span.start]).partition(" ")[2]
+        after = _one_line(text[span.end : span.end + 80]).rpartition(" ")[0]
+        lines.append(f"    …{before}⟦{_one_line(span.of(text))}⟧{after}…")
+    if verification.similarity is not None:
+        lines.append(f"  similarity: {verification.similarity:.2f}")
+    for edit in verification.edits:
+        lines.append("  " + _edit_line(edit))
+    for other in verification.elsewhere:
+        if other.source_id != verification.source_id or other.span != verification.passage:
+            where = f"{other.source_id} [{other.span.start}:{other.span.end}]"
+            lines.append(f"  also in: {where} ({other.coverage:.0%} of the words)")
+    return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _edit_line(edit: Any) -> str:
+    quoted, passage = " ".join(edit.quoted_text.split()), " ".join(edit.passage_text.split())
+    if edit.type == "omission":
+        line = f"− omitted ({'marked ' + quoted if edit.marked else 'unmarked'}): “{passage}”"
+    elif edit.type == "insertion":
+        line = f"+ inserted: “{quoted}”  [not in source]"
+    elif edit.type == "substitution":
+        line = f"~ “{passage}” → “{quoted}”"
+    else:
+        line = f"↔ moved: “{quoted}”"
+    return line + ("  ⚠ severe (negation or number)" if edit.severe else "")
 
 
 def main() -> None:

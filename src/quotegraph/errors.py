@@ -77,5 +77,9 @@ class StoreSchemaMismatch(StoreError):
     code = "QG302"
 
 
+class QuoteNotFound(StoreError):
+    code = "QG303"
+
+
 class GoldFormatError(QuotegraphError):
     code = "QG401"

@@ -17,6 +17,7 @@ from quotegraph.store.base import (
     SpeakerRow,
     Store,
     StoredDocument,
+    VerdictRow,
 )
 from quotegraph.store.sqlite import SQLiteStore
 
@@ -40,5 +41,6 @@ __all__ = [
     "SpeakerRow",
     "Store",
     "StoredDocument",
+    "VerdictRow",
     "open_store",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal, Protocol, Self
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 from quotegraph.model import Analysis, Document
 
@@ -168,6 +168,38 @@ class SearchHit:
     score: float  # higher is better (negated BM25)
 
 
+@dataclass(frozen=True, slots=True)
+class VerdictRow:
+    """The verification verdict on one stored quotation (of one document version).
+
+    ``source_document_id`` and ``passage_*`` locate the passage found (in the cited source, or in
+    another document for ``found_elsewhere``); ``edits`` are the typed edits as JSON objects
+    (``type``, ``quoted``/``passage`` spans, their texts, ``marked``, ``severe``) with passage spans
+    in that document. ``source_used`` says which source was checked and ``source_reason`` why:
+    ``cited`` (the quotation's cited work matched a document's title), ``explicit`` (given by the
+    user) or ``none`` (no corpus document is the cited work).
+    """
+
+    document_id: str
+    quote_id: str
+    verdict: str
+    confidence: float
+    cited_document_id: str | None
+    source_document_id: str | None
+    passage_start: int | None
+    passage_end: int | None
+    edits: tuple[dict[str, Any], ...]
+    source_used: str
+    source_reason: str
+    elsewhere: tuple[dict[str, Any], ...] = ()  # other documents holding the words: id, start, end, coverage
+    similarity: float | None = None
+    verified_at: str = ""  # ISO 8601, UTC; set by the store
+
+    @property
+    def permalink(self) -> str:
+        return f"{self.document_id}#{self.quote_id}"
+
+
 class Store(Protocol):
     """Persistence for documents and their analyses; see ``SQLiteStore`` for the semantics."""
 
@@ -242,6 +274,18 @@ class Store(Protocol):
 
     def save_embeddings(self, model: str, vectors: Mapping[str, bytes]) -> None:
         """Cache sentence vectors by key (see ``quotegraph.link.families.embedding_key``)."""
+        ...
+
+    def save_verdicts(self, rows: Sequence[VerdictRow]) -> None:
+        """Store verdicts in one transaction; a quotation's new verdict replaces its previous one."""
+        ...
+
+    def verdicts(self, document: str | None = None, verdict: str | None = None) -> list[VerdictRow]:
+        """Verdicts on quotations of current versions (or of the version ``document`` resolves to)."""
+        ...
+
+    def verdict_of(self, document_id: str, quote_id: str) -> VerdictRow | None:
+        """The stored verdict on one quotation, if it was verified."""
         ...
 
     def close(self) -> None: ...

@@ -103,6 +103,25 @@ CREATE TABLE entity (
 CREATE INDEX entity_doc ON entity (doc_pk, seq);
 CREATE INDEX entity_key ON entity (canonical_key, type);
 
+-- Verification verdicts (quotegraph.verify), one per quotation of a document version, recomputed
+-- idempotently: saving a quotation's verdict again replaces it.
+CREATE TABLE verdict (
+    quote_pk           INTEGER PRIMARY KEY REFERENCES quote (pk) ON DELETE CASCADE,
+    verdict            TEXT NOT NULL,
+    confidence         REAL NOT NULL,
+    cited_document_id  TEXT,  -- the document checked as the cited source (NULL: not in the corpus)
+    source_document_id TEXT,  -- the document the located passage is in
+    passage_start      INTEGER,
+    passage_end        INTEGER,
+    edits              TEXT NOT NULL,  -- JSON array of edits
+    elsewhere          TEXT NOT NULL,  -- JSON array of {document_id, start, end, coverage}
+    similarity         REAL,
+    source_used        TEXT NOT NULL CHECK (source_used IN ('cited', 'explicit', 'none')),
+    source_reason      TEXT NOT NULL,
+    verified_at        TEXT NOT NULL  -- ISO 8601, UTC
+);
+CREATE INDEX verdict_verdict ON verdict (verdict);
+
 -- Full-text indexes over external content, kept in sync by triggers so that no code path can
 -- forget them. Diacritics are removed, so "Leon" finds "Léon".
 CREATE VIRTUAL TABLE document_fts USING fts5 (

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 
-from quotegraph.errors import DocumentNotFound, StoreError, StoreSchemaMismatch
+from quotegraph.errors import DocumentNotFound, QuoteNotFound, StoreError, StoreSchemaMismatch
 from quotegraph.model import (
     QUOTE_KINDS,
     Analysis,
@@ -51,12 +51,13 @@ from quotegraph.store.base import (
     SpeakerRow,
     Store,
     StoredDocument,
+    VerdictRow,
 )
 
 if TYPE_CHECKING:
     from quotegraph.link.families import Family
 
-SCHEMA_VERSION = 2  # PRAGMA user_version; bump together with schema.sql
+SCHEMA_VERSION = 3  # PRAGMA user_version; bump together with schema.sql
 APPLICATION_ID = 0x51475354  # "QGST": PRAGMA application_id, tells our files from other SQLite files
 MIN_PREFIX = 6  # shortest id prefix accepted as a document reference
 _HINT = "run `quotegraph documents` to list ids and names"
@@ -844,6 +845,99 @@ class SQLiteStore(Store):
                 "JOIN document d ON d.pk = t.doc_pk WHERE d.is_current = 1 ORDER BY d.name, t.seq"
             ).fetchall()
         return [DateRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+
+    # -- verdicts --------------------------------------------------------------------------------
+
+    def save_verdicts(self, rows: Sequence[VerdictRow]) -> None:
+        """All rows in one transaction: a crash leaves the previous verdicts, never half of the new ones."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._guard("saving verdicts") as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for row in rows:
+                    found = db.execute(
+                        "SELECT q.pk FROM quote q JOIN document d ON d.pk = q.doc_pk WHERE d.id = ? AND q.id = ?",
+                        (row.document_id, row.quote_id),
+                    ).fetchone()
+                    if found is None:
+                        raise QuoteNotFound(f"no stored quotation {row.permalink}: cannot save its verdict")
+                    db.execute(
+                        "INSERT OR REPLACE INTO verdict (quote_pk, verdict, confidence, cited_document_id, "
+                        "source_document_id, passage_start, passage_end, edits, elsewhere, similarity, "
+                        "source_used, source_reason, verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            found[0],
+                            row.verdict,
+                            row.confidence,
+                            row.cited_document_id,
+                            row.source_document_id,
+                            row.passage_start,
+                            row.passage_end,
+                            _dump(list(row.edits)),
+                            _dump(list(row.elsewhere)),
+                            row.similarity,
+                            row.source_used,
+                            row.source_reason,
+                            now,
+                        ),
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    _VERDICT_COLUMNS = (
+        "d.id, q.id, v.verdict, v.confidence, v.cited_document_id, v.source_document_id, v.passage_start, "
+        "v.passage_end, v.edits, v.source_used, v.source_reason, v.elsewhere, v.similarity, v.verified_at"
+    )
+
+    @staticmethod
+    def _verdict_row(r: Sequence[Any]) -> VerdictRow:
+        return VerdictRow(
+            document_id=r[0],
+            quote_id=r[1],
+            verdict=r[2],
+            confidence=r[3],
+            cited_document_id=r[4],
+            source_document_id=r[5],
+            passage_start=r[6],
+            passage_end=r[7],
+            edits=tuple(json.loads(r[8])),
+            source_used=r[9],
+            source_reason=r[10],
+            elsewhere=tuple(json.loads(r[11])),
+            similarity=r[12],
+            verified_at=r[13],
+        )
+
+    def verdicts(self, document: str | None = None, verdict: str | None = None) -> list[VerdictRow]:
+        where: list[str] = []
+        params: list[Any] = []
+        with self._guard("listing verdicts") as db:
+            if document is not None:
+                where.append("d.pk = ?")
+                params.append(self._resolve(db, document))
+            else:
+                where.append("d.is_current = 1")
+            if verdict is not None:
+                where.append("v.verdict = ?")
+                params.append(verdict)
+            rows = db.execute(
+                f"SELECT {self._VERDICT_COLUMNS} FROM verdict v JOIN quote q ON q.pk = v.quote_pk "
+                f"JOIN document d ON d.pk = q.doc_pk WHERE {' AND '.join(where)} ORDER BY d.name, d.id, q.seq",
+                params,
+            ).fetchall()
+        return [self._verdict_row(r) for r in rows]
+
+    def verdict_of(self, document_id: str, quote_id: str) -> VerdictRow | None:
+        with self._guard("reading a verdict") as db:
+            row = db.execute(
+                f"SELECT {self._VERDICT_COLUMNS} FROM verdict v JOIN quote q ON q.pk = v.quote_pk "
+                "JOIN document d ON d.pk = q.doc_pk WHERE d.id = ? AND q.id = ?",
+                (document_id, quote_id),
+            ).fetchone()
+        return None if row is None else self._verdict_row(row)
 
     def search_text(self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
         """BM25-ranked hits in current documents' titles and texts and in their quotations.

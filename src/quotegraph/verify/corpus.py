@@ -1,0 +1,113 @@
+"""Verification over a store: pick each quotation's source document, verify, turn verdicts into rows.
+
+The thin layer between the pure engine and the ``Store``: every current document becomes a
+``SourceText`` (its index built once, when first needed), a quotation's cited work is matched to a
+document title, and the quotation's own document is never "elsewhere" for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from quotegraph.store.base import QuoteRow, Store, VerdictRow
+from quotegraph.verify.cite import match_work
+from quotegraph.verify.diff import Edit
+from quotegraph.verify.verdict import Similarity, SourceText, Verification, verify
+
+VERIFIED_KINDS = ("speech", "block")  # terms and titles are not claims about what a source says
+SourceUse = Literal["cited", "explicit", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChoice:
+    """Which document a quotation is checked against, and why."""
+
+    document_id: str | None
+    used: SourceUse
+    reason: str
+
+
+class CorpusVerifier:
+    """Verifies quotations against the store's current documents."""
+
+    def __init__(self, store: Store, similarity: Similarity | None = None) -> None:
+        self.store = store
+        self.similarity = similarity
+        self.documents = store.documents()
+        self._sources: dict[str, SourceText] = {}
+
+    def source(self, document_id: str) -> SourceText:
+        if document_id not in self._sources:
+            stored = self.store.get_document(document_id)
+            title = stored.analysis.metadata.title or stored.document.metadata.title
+            self._sources[document_id] = SourceText(document_id, stored.document.text, title)
+        return self._sources[document_id]
+
+    def choose(self, quote: QuoteRow | None, explicit: str | None) -> SourceChoice:
+        """The document given with ``--source``, else the one whose title is the cited work."""
+        if explicit is not None:
+            document_id = self.store.resolve(explicit)
+            return SourceChoice(document_id, "explicit", f"--source {explicit}")
+        if quote is None or not quote.work:
+            return SourceChoice(None, "none", "the quotation cites no work; give --source DOC")
+        titles = [(d.id, d.title) for d in self.documents if d.title and d.id != quote.document_id]
+        found = match_work(quote.work, titles)
+        if found is None:
+            return SourceChoice(None, "none", f"cited work {quote.work!r} matches no document title")
+        return SourceChoice(
+            found.document_id,
+            "cited",
+            f"cited work {quote.work!r} matches the title {found.title!r} (score {found.score:.0f})",
+        )
+
+    def check(self, text: str, choice: SourceChoice, own_document: str | None = None) -> Verification:
+        """Verify ``text``; every other current document but its own is searched as "elsewhere"."""
+        source = self.source(choice.document_id) if choice.document_id else None
+        others = [self.source(d.id) for d in self.documents if d.id not in (own_document, choice.document_id)]
+        return verify(text, source, elsewhere=others, similarity=self.similarity)
+
+    def verifiable(self, source: str | None = None) -> Iterator[QuoteRow]:
+        """Stored quotations worth checking: speech and block quotations that cite a work, or with a
+        ``source`` given, all of them but those of the source itself."""
+        source_id = self.store.resolve(source) if source is not None else None
+        for quote in self.store.quotes():
+            if quote.kind not in VERIFIED_KINDS or quote.document_id == source_id:
+                continue
+            if quote.work or source_id is not None:
+                yield quote
+
+
+def verdict_row(quote: QuoteRow, choice: SourceChoice, verification: Verification) -> VerdictRow:
+    passage = verification.passage
+    return VerdictRow(
+        document_id=quote.document_id,
+        quote_id=quote.quote_id,
+        verdict=verification.verdict,
+        confidence=round(verification.confidence, 4),
+        cited_document_id=choice.document_id,
+        source_document_id=verification.source_id,
+        passage_start=passage.start if passage else None,
+        passage_end=passage.end if passage else None,
+        edits=tuple(edit_json(e) for e in verification.edits),
+        source_used=choice.used,
+        source_reason=choice.reason,
+        elsewhere=tuple(
+            {"document_id": w.source_id, "start": w.span.start, "end": w.span.end, "coverage": round(w.coverage, 4)}
+            for w in verification.elsewhere
+        ),
+        similarity=verification.similarity,
+    )
+
+
+def edit_json(edit: Edit) -> dict[str, Any]:
+    return {
+        "type": edit.type,
+        "quoted": [edit.quoted.start, edit.quoted.end],
+        "passage": [edit.passage.start, edit.passage.end],
+        "quoted_text": edit.quoted_text,
+        "passage_text": edit.passage_text,
+        "marked": edit.marked,
+        "severe": edit.severe,
+    }
