@@ -512,36 +512,68 @@ def _short(text: str, width: int) -> str:
 def trace(text: str, fmt: str, db: str) -> None:
     """Every occurrence of TEXT in the corpus, in its words or as a translation, and how each differs."""
     from quotegraph.link.corpus import trace_text
-    from quotegraph.link.families import differences
+    from quotegraph.verify import compare
 
     if not text.strip():
         raise click.UsageError("give the words to trace")
     with _open_store(db) as store:
         matches = trace_text(store, text, _progress)
-    data: list[dict[str, Any]] = [
-        {
-            "document_id": m.occurrence.document_id,
-            "document": m.occurrence.document_name,
-            "quote_id": m.occurrence.quote_id,
-            "speaker": m.occurrence.speaker,
-            "kind": m.occurrence.kind,
-            "relation": m.relation,
-            "similarity": m.similarity,
-            "text": m.occurrence.text,
-            "differences": differences(text, m.occurrence.text) if m.relation != "translation" else None,
-        }
-        for m in matches
-    ]
+    data: list[dict[str, Any]] = []
+    for m in matches:
+        # How the corpus's words differ from the traced text, word by word (verify.compare: the
+        # occurrence as the quotation, the traced text as its passage); a translation has no word diff.
+        comparison = None if m.relation == "translation" else compare(m.occurrence.text, text)
+        data.append(
+            {
+                "document_id": m.occurrence.document_id,
+                "document": m.occurrence.document_name,
+                "quote_id": m.occurrence.quote_id,
+                "speaker": m.occurrence.speaker,
+                "kind": m.occurrence.kind,
+                "relation": m.relation,
+                "similarity": m.similarity,
+                "text": m.occurrence.text,
+                "faithful": None if comparison is None else comparison.faithful,
+                "edits": None if comparison is None else [_edit_dict(e) for e in comparison.edits],
+            }
+        )
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{len(data)} occurrences of “{_short(text, 80)}”")
     for d in data:
-        click.echo(f"{d['document']}#{d['quote_id']}  {d['speaker'] or '—'}  {d['relation']} ({d['similarity']:.2f})")
+        who = d["speaker"] or "—"
+        click.echo(f"{d['document']}#{d['quote_id']}  {who}  {d['relation']} ({d['similarity']:.2f})")
         click.echo(f"    “{_short(d['text'], 110)}”")
-        for what, parts in (d["differences"] or {}).items():
-            if parts:
-                click.echo(f"    {what}: " + "; ".join(_short(p, 60) for p in parts[:6]))
+        if d["edits"] is None:
+            click.echo("    another translation of the same words")
+        elif not d["edits"]:
+            click.echo("    the same words")
+        for e in (d["edits"] or [])[:8]:
+            click.echo("    " + _trace_edit_line(e))
+
+
+def _edit_dict(edit: Any) -> dict[str, Any]:
+    """One difference; ``occurrence``/``traced`` are the changed words' character spans on each side."""
+    return {
+        "type": edit.type,
+        "marked": edit.marked,
+        "severe": edit.severe,
+        "occurrence": [edit.quoted.start, edit.quoted.end],
+        "occurrence_text": edit.quoted_text,
+        "traced": [edit.passage.start, edit.passage.end],
+        "traced_text": edit.passage_text,
+    }
+
+
+def _trace_edit_line(e: dict[str, Any]) -> str:
+    """An edit in words: an omission leaves out words of the traced text, an insertion adds words to it."""
+    flags = "".join([" (marked)" if e["marked"] else "", " (severe)" if e["severe"] else ""])
+    if e["type"] == "omission":
+        return f"omission{flags}: “{_short(e['traced_text'], 60)}”"
+    if e["type"] == "insertion":
+        return f"insertion{flags}: “{_short(e['occurrence_text'], 60)}”"
+    return f"{e['type']}{flags}: “{_short(e['traced_text'], 40)}” → “{_short(e['occurrence_text'], 40)}”"
 
 
 @cli.command()

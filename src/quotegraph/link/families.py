@@ -573,26 +573,6 @@ def trace_units(text: str) -> list[str]:
     return [] if query.short else [u.text for u in _units(query, -1)]
 
 
-def differences(text: str, quoted: str) -> dict[str, list[str]]:
-    """A word-level summary of how ``quoted`` differs from ``text``: what it leaves out, adds, changes.
-
-    difflib's longest-matching-blocks alignment over normalised words; used by ``quotegraph trace``.
-    """
-    from difflib import SequenceMatcher
-
-    a, b = words(text), words(quoted)
-    out: dict[str, list[str]] = {"missing": [], "added": [], "changed": []}
-    matcher: SequenceMatcher[str] = SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "delete":
-            out["missing"].append(" ".join(a[a0:a1]))
-        elif op == "insert":
-            out["added"].append(" ".join(b[b0:b1]))
-        elif op == "replace":
-            out["changed"].append(f"{' '.join(a[a0:a1])} → {' '.join(b[b0:b1])}")
-    return out
-
-
 __all__ = [
     "COS_HIGH",
     "COS_MIN",
@@ -601,7 +581,6 @@ __all__ = [
     "Member",
     "Occurrence",
     "Relation",
-    "differences",
     "embedding_key",
     "embedding_text",
     "embedding_units",
