@@ -306,8 +306,7 @@ def _lexical(a: _Passage, b: _Passage) -> tuple[Relation, float] | None:
     smaller = min(len(a.shingles), len(b.shingles))
     if shared < min(MIN_SHARED_SHINGLES, smaller) or not smaller or shared / smaller < MIN_CONTAINMENT:
         return None
-    if a.words == b.words:
-        return "verbatim", 1.0
+    # Different keys with the same words differ only in where elisions are marked.
     return ("elided" if a.internal_elision or b.internal_elision else "cut"), round(shared / smaller, 3)
 
 
@@ -360,26 +359,29 @@ def _matrix(units: Sequence[_Unit], vectors: Mapping[str, NDArray[np.float32]]) 
 
 
 def _translation_edges(
-    index: _Index, units: list[_Unit], matrix: NDArray[np.float32], chunk: int = 512
+    index: _Index, units: list[_Unit], matrix: NDArray[np.float32], uf: _UnionFind, chunk: int = 512
 ) -> dict[tuple[int, int], float]:
-    """Best cosine per pair of passages whose units pass the translation test.
+    """Pairs of passages, not in one family yet, whose units pass the translation test (joined in ``uf``).
 
     An exact search in blocks of ``chunk`` rows: quadratic in the number of long quotations, but
-    vectorised (about 10⁸ similarities a second) and in bounded memory.
+    vectorised and in bounded memory; pairs already in one family (cuts of one passage are many and
+    alike) are masked out before any Python runs over them.
     """
-    owners = np.array([u.owner for u in units])
+    owners = np.array([u.owner for u in units], dtype=np.int64)
     edges: dict[tuple[int, int], float] = {}
     for begin in range(0, len(units), chunk):
+        family = np.array([uf.find(int(o)) for o in owners])
         block = matrix[begin : begin + chunk] @ matrix.T
-        rows, cols = np.nonzero(block >= COS_MIN)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        candidate = (block >= COS_MIN) & (family[begin : begin + chunk, None] != family[None, :])
+        candidate &= owners[begin : begin + chunk, None] < owners[None, :]
+        rows, cols = np.nonzero(candidate)
+        for r, c in sorted(zip(rows.tolist(), cols.tolist(), strict=True), key=lambda rc: -block[rc[0], rc[1]]):
             i = begin + r
             a, b = int(owners[i]), int(owners[c])
-            if a >= b:
-                continue
-            cosine = float(block[r, c])
-            if cosine > edges.get((a, b), 0.0) and _translation(units[i], units[c], cosine, index.rare):
-                edges[(a, b)] = round(cosine, 3)
+            cosine = round(float(block[r, c]), 3)
+            if uf.find(a) != uf.find(b) and _translation(units[i], units[c], cosine, index.rare):
+                uf.union(a, b)
+                edges[(a, b)] = cosine
     return edges
 
 
@@ -440,21 +442,17 @@ def find_families(
     without them only lexical families are found.
     """
     index = _Index(_passages(occurrences))
-    lexical = _lexical_edges(index)
-    translations: dict[tuple[int, int], float] = {}
-    if vectors is not None:
-        units = [u for i, p in enumerate(index.passages) if not p.short for u in _units(p, i)]
-        translations = _translation_edges(index, units, _matrix(units, vectors))
     uf = _UnionFind(len(index.passages))
     neighbours: dict[int, list[tuple[int, Relation, float]]] = defaultdict(list)
-    for (a, b), (relation, score) in lexical.items():
+    for (a, b), (relation, score) in _lexical_edges(index).items():
         uf.union(a, b)
         neighbours[a].append((b, relation, score))
         neighbours[b].append((a, relation, score))
+    translations: dict[tuple[int, int], float] = {}
+    if vectors is not None:
+        units = [u for i, p in enumerate(index.passages) if not p.short for u in _units(p, i)]
+        translations = _translation_edges(index, units, _matrix(units, vectors), uf)
     for (a, b), cosine in translations.items():
-        if (a, b) in lexical:
-            continue
-        uf.union(a, b)
         neighbours[a].append((b, "translation", cosine))
         neighbours[b].append((a, "translation", cosine))
     components: dict[int, list[int]] = defaultdict(list)
