@@ -129,27 +129,32 @@ def test_a_quotation_nested_in_another_is_not_its_repetition() -> None:
     assert len(again) == 1 and {m.occurrence.quote_id for m in again[0].members} == {"q1", "q2", "q9"}
 
 
-passage = st.lists(
-    st.sampled_from("the party congress secretary power hands caution rude comrades".split()), min_size=0
-)
-
-
 @settings(max_examples=80, deadline=None)
 @given(
     st.integers(min_value=0, max_value=10_000),
     st.floats(min_value=0.7, max_value=1.0),
     st.floats(min_value=0.0, max_value=1.0),
     st.booleans(),
+    st.sampled_from(["", " … ", " ... ", " […] "]),
 )
-def test_a_cut_of_most_of_a_passage_always_joins_its_family(seed: int, keep: float, at: float, upper: bool) -> None:
+def test_a_cut_of_most_of_a_passage_always_joins_its_family(
+    seed: int, keep: float, at: float, upper: bool, elision: str
+) -> None:
     rng = np.random.default_rng(seed)
     vocabulary = words(TESTAMENT + " " + POSTSCRIPT_1956)
     source = [str(w) for w in rng.choice(vocabulary, size=int(rng.integers(12, 60)))]
     n = max(8, int(len(source) * keep))
     start = int((len(source) - n) * at)
-    cut = " ".join(source[start : start + n])
+    kept = source[start : start + n]
+    elided = bool(elision) and n >= 16
+    if elided:  # two words left out in the middle, the gap marked
+        kept = [*kept[: n // 2], elision.strip(), *kept[n // 2 + 2 :]]
+    cut = " ".join(kept)
     found = find_families([occ("a", "q1", " ".join(source)), occ("b", "q1", cut.upper() if upper else cut)])
     assert len(found) == 1 and len(found[0].members) == 2
+    relation = {m.occurrence.document_id: m.relation for m in found[0].members}
+    assert relation["a"] == "representative"
+    assert relation["b"] == ("elided" if elided else "verbatim" if n == len(source) else "cut")
 
 
 def test_trace_finds_cuts_and_elisions_and_says_how_they_differ() -> None:

@@ -225,9 +225,14 @@ class _Index:
                 self.by_word[w].append(i)
         # Short phrases and the passages that hold them; those many documents use are stock phrases,
         # whose words long quotations do not count as shared (shingles over them are left out).
-        self.holders = {i: self.containing(p.words) for i, p in enumerate(passages) if p.short and len(p.segments) == 1}
+        # (Shorter phrases can neither link nor be masked: they are not looked up.)
+        self.holders = {
+            i: self.containing(p.words)
+            for i, p in enumerate(passages)
+            if p.short and len(p.segments) == 1 and len(p.words) >= STOCK_MASK_WORDS
+        }
         self.stock = {passages[i].words for i, held in self.holders.items() if self._documents(held) >= STOCK_MIN_DOCS}
-        self.stock_lengths = sorted({len(w) for w in self.stock if len(w) >= STOCK_MASK_WORDS}, reverse=True)
+        self.stock_lengths = sorted({len(w) for w in self.stock}, reverse=True)
         self.by_shingle: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             if not p.short:
