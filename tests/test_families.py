@@ -289,6 +289,9 @@ def test_ingest_links_and_the_commands_show_families_and_traces(tmp_path: Path) 
     cut = "having become general secretary, has concentrated an enormous power in his hands"
     (corpus / "b.txt").write_text(f"Years later Pravda said: “{cut} …”\n", encoding="utf-8")
     (corpus / "c.txt").write_text(f"Khrushchev read out Lenin’s words: “{POSTSCRIPT_1956}”\n", encoding="utf-8")
+    (corpus / "d.txt").write_text(f"Lenin added a postscript:\n\n“{POSTSCRIPT_1923}”\n", encoding="utf-8")
+    # too short for its vector to say it is a translation; a cut of d's words all the same
+    (corpus / "e.txt").write_text("He had called it “entirely supportable in relations among us Communists”.\n")
     db = str(tmp_path / "q.db")
     runner = CliRunner()
     ingested = runner.invoke(cli, ["ingest", str(corpus), "--db", db])
@@ -296,16 +299,32 @@ def test_ingest_links_and_the_commands_show_families_and_traces(tmp_path: Path) 
     assert "quotation families" in ingested.output
     listed = runner.invoke(cli, ["families", "--db", db, "--format", "json"])
     assert listed.exit_code == 0, listed.output
-    families = json.loads(listed.stdout)
-    assert len(families) == 1 and families[0]["size"] == 2
-    assert [m["relation"] for m in families[0]["members"]] == ["representative", "cut"]
+    families = {f["representative"]: f for f in json.loads(listed.stdout)}
+    assert [(m["document"], m["relation"]) for m in families[TESTAMENT]["members"]] == [
+        ("a.txt", "representative"),
+        ("b.txt", "cut"),
+    ]
+    assert [(m["document"], m["relation"]) for m in families[POSTSCRIPT_1956]["members"]] == [
+        ("c.txt", "representative"),
+        ("d.txt", "translation"),
+        ("e.txt", "translation"),
+    ]
     assert "representative" in runner.invoke(cli, ["families", "--db", db]).stdout
     again = runner.invoke(cli, ["ingest", str(corpus), "--db", db])
     assert "quotation families" not in again.output  # nothing changed: no re-linking
     traced = runner.invoke(cli, ["trace", POSTSCRIPT_1923, "--db", db, "--format", "json"])
     assert traced.exit_code == 0, traced.output
-    assert [(t["document"], t["relation"], t["edits"]) for t in json.loads(traced.stdout)] == [
-        ("c.txt", "translation", None)  # another translation: a word diff would say nothing
+    assert [(t["document"], t["relation"], t["edits"] == []) for t in json.loads(traced.stdout)] == [
+        ("c.txt", "translation", False),  # another translation: no word diff (edits None)
+        ("d.txt", "verbatim", True),
+        ("e.txt", "cut", False),  # found through d's family
+    ]
+    assert json.loads(traced.stdout)[0]["edits"] is None
+    from_1956 = json.loads(runner.invoke(cli, ["trace", POSTSCRIPT_1956, "--db", db, "--format", "json"]).stdout)
+    assert [(t["document"], t["relation"]) for t in from_1956] == [
+        ("c.txt", "verbatim"),
+        ("d.txt", "translation"),
+        ("e.txt", "translation"),
     ]
     changed = TESTAMENT.replace("an enormous power", "enormous power")
     traced = runner.invoke(cli, ["trace", changed, "--db", db])

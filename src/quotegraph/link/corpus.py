@@ -15,9 +15,11 @@ from quotegraph.link.families import (
     Family,
     Match,
     Occurrence,
+    Relation,
     embedding_key,
     embedding_units,
     find_families,
+    reading_order,
     trace,
     trace_units,
 )
@@ -68,7 +70,29 @@ def link(store: Store, progress: Progress = _quiet) -> list[Family]:
 
 
 def trace_text(store: Store, text: str, progress: Progress = _quiet) -> list[Match]:
-    """Every occurrence of ``text`` in the corpus, in the same words or as a translation."""
+    """Every occurrence of ``text`` in the corpus, in the same words or as a translation.
+
+    The occurrences found directly bring their stored families with them: a cut of another
+    translation too short to be recognised by its vector is still an occurrence of the text.
+    """
     found = occurrences(store)
     units = list(dict.fromkeys([*embedding_units(found), *trace_units(text)]))
-    return trace(text, found, vectors(store, units, progress))
+    direct = trace(text, found, vectors(store, units, progress))
+    by_permalink = {o.permalink: o for o in found}
+    out = {m.occurrence.permalink: m for m in direct}
+    for match in direct:
+        family = store.family_of(match.occurrence.document_id, match.occurrence.quote_id)
+        if family is None:
+            continue
+        # Within a family, members are translations of the representative or in its words: a member on
+        # the other side from the match is a translation of the match.
+        translated = {m.permalink: m.relation == "translation" for m in family.members}
+        side = translated[match.occurrence.permalink]
+        for member in family.members:
+            occurrence = by_permalink.get(member.permalink)
+            if occurrence is None or member.permalink in out:
+                continue
+            other_language = (match.relation == "translation") != (translated[member.permalink] != side)
+            relation: Relation = "translation" if other_language else "cut"
+            out[member.permalink] = Match(occurrence, relation, member.similarity)
+    return sorted(out.values(), key=lambda m: reading_order(m.occurrence))

@@ -25,7 +25,8 @@ The translation thresholds were set on the sample corpus and the synthetic set o
   happened under Stalin is called mistakes"), so the cosine alone does not decide: the two must also
   have MIN_SHARED_CONTENT of the shorter one's content words in common (the postscripts share "Stalin",
   "rude", "Communists", "general", "secretary") and, below COS_HIGH, MIN_SHARED_RARE rare ones (in at
-  most RARE_SHARE of the corpus's distinct quotations: "rude", "Communists", not "Stalin").
+  most RARE_SHARE of the corpus's other distinct quotations: "rude", "Communists", not "Stalin"; in a
+  corpus too small to tell, any one other quotation).
 - COS_HIGH 0.92: above it two English sentences say the same thing in nearly the same words.
 - TRANSLATION_MIN_WORDS 12: the vectors of short sentences on one subject ("a struggle for socialism in
   one country") are close whatever they say.
@@ -64,7 +65,7 @@ MAX_LENGTH_RATIO = 1.8
 MIN_SHARED_RARE = 2  # rare content words two translations must share below COS_HIGH
 MIN_SHARED_CONTENT = 0.4  # share of the shorter one's content words two translations must have in common
 TRANSLATION_MIN_WORDS = 12  # shorter texts' vectors say too little to call them translations
-RARE_SHARE = 0.05  # a content word in at most 5 % of the distinct quotations (at least 2) is rare
+RARE_SHARE = 0.05  # a content word in at most 5 % of the other distinct quotations (at least 1) is rare
 
 _ELISION = re.compile(r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|\(\s*(?:…|\.\s*\.\s*\.)\s*\)|…|\.\s*\.\s*\.")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -245,9 +246,12 @@ class _Index:
                 for s in p.shingles:
                     self.by_shingle[s].append(i)
         self.parents = {(o.document_id, o.quote_id): o.parent for p in passages for o in p.occurrences}
-        content_df = Counter(w for p in passages for w in _content_words(p.words))
-        limit = max(2, int(RARE_SHARE * len(passages)))
-        self.rare = {w for w, n in content_df.items() if n <= limit}
+        self.content_df = Counter(w for p in passages for w in _content_words(p.words))
+        self.rare_limit = max(1, int(RARE_SHARE * len(passages)))
+
+    def rare(self, words: Iterable[str], compared: int) -> set[str]:
+        """Those of ``words`` that few quotations besides the ``compared`` ones (of the index) use."""
+        return {w for w in words if self.content_df[w] - compared <= self.rare_limit}
 
     def nested(self, a: Occurrence, b: Occurrence) -> bool:
         """Whether one of two occurrences is nested in the other: words quoted inside a quotation."""
@@ -349,7 +353,7 @@ def embedding_units(occurrences: Iterable[Occurrence]) -> list[str]:
     return list(seen)
 
 
-def _translation(a: _Unit, b: _Unit, cosine: float, rare: set[str]) -> bool:
+def _translation(a: _Unit, b: _Unit, cosine: float, index: _Index, compared: int = 2) -> bool:
     """The translation test: close vectors, compatible lengths, and the same names and terms."""
     if cosine < COS_MIN or min(a.length, b.length) < TRANSLATION_MIN_WORDS:
         return False
@@ -359,7 +363,7 @@ def _translation(a: _Unit, b: _Unit, cosine: float, rare: set[str]) -> bool:
     shared = content_a & content_b
     if len(shared) < MIN_SHARED_CONTENT * min(len(content_a), len(content_b)):
         return False
-    return cosine >= COS_HIGH or len(shared & rare) >= MIN_SHARED_RARE
+    return cosine >= COS_HIGH or len(index.rare(shared, compared)) >= MIN_SHARED_RARE
 
 
 def _matrix(units: Sequence[_Unit], vectors: Mapping[str, NDArray[np.float32]]) -> NDArray[np.float32]:
@@ -389,7 +393,7 @@ def _translation_edges(
             i = begin + r
             a, b = int(owners[i]), int(owners[c])
             cosine = round(float(block[r, c]), 3)
-            if uf.find(a) != uf.find(b) and _translation(units[i], units[c], cosine, index.rare):
+            if uf.find(a) != uf.find(b) and _translation(units[i], units[c], cosine, index):
                 uf.union(a, b)
                 edges[(a, b)] = cosine
     return edges
@@ -414,7 +418,8 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _order(o: Occurrence) -> tuple[str, str, int, str]:
+def reading_order(o: Occurrence) -> tuple[str, str, int, str]:
+    """Sort key: by document, then quotation number (q2 before q10)."""
     number = o.quote_id.lstrip("q")
     return (o.document_name, o.document_id, int(number) if number.isdigit() else 0, o.quote_id)
 
@@ -473,17 +478,21 @@ def find_families(
         if len(members) == 1 and (len(index.passages[members[0]].occurrences) < 2 or not _alone(index, members[0])):
             continue
         families.append(_family(index, members, neighbours))
-    families.sort(key=lambda f: (-len(f.members), -len(f.documents), _order(f.representative.occurrence)))
+    families.sort(key=lambda f: (-len(f.members), -len(f.documents), reading_order(f.representative.occurrence)))
     return families
 
 
 def _family(index: _Index, members: list[int], neighbours: Mapping[int, list[tuple[int, Relation, float]]]) -> Family:
     passages = index.passages
     for p in (passages[i] for i in members):
-        p.occurrences.sort(key=_order)
+        p.occurrences.sort(key=reading_order)
     rep = min(
         members,
-        key=lambda i: (-len(passages[i].words), -len(passages[i].occurrences), _order(passages[i].occurrences[0])),
+        key=lambda i: (
+            -len(passages[i].words),
+            -len(passages[i].occurrences),
+            reading_order(passages[i].occurrences[0]),
+        ),
     )
     path = _paths(rep, neighbours)
     out: list[Member] = []
@@ -495,7 +504,7 @@ def _family(index: _Index, members: list[int], neighbours: Mapping[int, list[tup
             continue
         found = _lexical(p, passages[rep]) or path[i]
         out += [Member(o, *found) for o in p.occurrences]
-    out.sort(key=lambda m: (m.relation != "representative", _order(m.occurrence)))
+    out.sort(key=lambda m: (m.relation != "representative", reading_order(m.occurrence)))
     family_id = "f" + hashlib.sha1(passages[rep].key.encode()).hexdigest()[:11]
     return Family(family_id, tuple(out))
 
@@ -566,13 +575,13 @@ def trace(
             cosines = _matrix(mine, vectors) @ _matrix(units, vectors).T
             for r, c in zip(*np.nonzero(cosines >= COS_MIN), strict=True):
                 owner, cosine = units[c].owner, round(float(cosines[r, c]), 3)
-                if not _translation(mine[r], units[c], cosine, index.rare):
+                if not _translation(mine[r], units[c], cosine, index, compared=1):
                     continue
                 current = best.get(owner)
                 if current is None or (current[0] == "translation" and cosine > current[1]):
                     best[owner] = ("translation", cosine)
     matches = [Match(o, *best[i]) for i in best for o in index.passages[i].occurrences]
-    return sorted(matches, key=lambda m: _order(m.occurrence))
+    return sorted(matches, key=lambda m: reading_order(m.occurrence))
 
 
 def trace_units(text: str) -> list[str]:
@@ -593,6 +602,7 @@ __all__ = [
     "embedding_text",
     "embedding_units",
     "find_families",
+    "reading_order",
     "sentences",
     "trace",
     "trace_units",
