@@ -334,7 +334,11 @@ def test_ingest_links_and_the_commands_show_families_and_traces(tmp_path: Path) 
     assert "omission: “Comrade Stalin”" in traced.stdout  # b leaves out words of the traced text
     as_json = json.loads(runner.invoke(cli, ["trace", cut, "--db", db, "--format", "json"]).stdout)
     assert {t["document"]: t["edits"] for t in as_json}["b.txt"] == []  # b quotes exactly these words
-    assert runner.invoke(cli, ["link", "--db", db]).exit_code == 0
+    assert "embedding" in ingested.output
+    relinked = runner.invoke(cli, ["link", "--db", db])
+    assert relinked.exit_code == 0, relinked.output
+    assert "2 quotation families" in relinked.stdout
+    assert "embedding" not in relinked.output  # every vector came from the store's cache
     assert runner.invoke(cli, ["trace", " ", "--db", db]).exit_code == 2
 
 
