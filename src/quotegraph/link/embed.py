@@ -112,3 +112,9 @@ class Embedder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+
+def similarity(a: str, b: str) -> float:
+    """Cosine similarity of two texts with the process's embedder (what verification's translation
+    check calls; the model loads on first use)."""
+    return Embedder.load().similarity(a, b)
