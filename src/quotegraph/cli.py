@@ -158,6 +158,10 @@ def ingest(paths: Sequence[str], db: str) -> None:
                 continue
             result = store.ingest(doc, analysis)
             statuses[result.status] += 1
+        if statuses["added"] or statuses["new-version"] or statuses["restored"]:
+            from quotegraph.link.corpus import link as link_families
+
+            link_families(store, _progress)
         _print_overview(store)
     _progress(", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "nothing ingested")
     sys.exit(batch.summary(f"documents in {db}"))
@@ -452,6 +456,141 @@ def export_command(
     else:
         sys.stdout.buffer.write(result.content)
         sys.stdout.buffer.flush()
+
+
+@cli.command()
+@_db_option
+def link(db: str) -> None:
+    """Recompute the corpus-wide links: quotation families (cuts, elisions, translations)."""
+    from quotegraph.link.corpus import link as link_families
+
+    with _open_store(db) as store:
+        found = link_families(store, _progress)
+    click.echo(f"{len(found)} quotation families, {sum(len(f.members) for f in found)} quotations in them")
+
+
+def _member_dict(m: Any) -> dict[str, Any]:
+    return {
+        "document_id": m.document_id,
+        "document": m.document_name,
+        "quote_id": m.quote_id,
+        "speaker": m.speaker,
+        "kind": m.kind,
+        "relation": m.relation,
+        "similarity": m.similarity,
+        "text": m.text,
+    }
+
+
+@cli.command()
+@click.option("--min-size", type=click.IntRange(min=2), default=2, show_default=True, help="Only larger families.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_db_option
+def families(min_size: int, fmt: str, db: str) -> None:
+    """Quotation families: every occurrence of one quotation, however cut, elided or translated."""
+    with _open_store(db) as store:
+        rows = store.families(min_size=min_size)
+    if fmt == "json":
+        data = [
+            {
+                "id": f.id,
+                "size": f.size,
+                "documents": list(f.documents),
+                "representative": f.representative.text,
+                "members": [_member_dict(m) for m in f.members],
+            }
+            for f in rows
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for f in rows:
+        click.echo(
+            f"{f.id}  {f.size} quotations in {len(f.documents)} documents: “{_short(f.representative.text, 100)}”"
+        )
+        for m in f.members:
+            who = m.speaker or "—"
+            click.echo(
+                f"  {m.document_name[:26]:<26} {m.quote_id:<5} {who[:22]:<22} {m.relation:<14} "
+                f"{m.similarity:4.2f}  {_short(m.text, 60)}"
+            )
+    if not rows:
+        _progress("no quotation families (run `quotegraph link` after ingesting)")
+
+
+def _short(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_db_option
+def trace(text: str, fmt: str, db: str) -> None:
+    """Every occurrence of TEXT in the corpus, in its words or as a translation, and how each differs."""
+    from quotegraph.link.corpus import trace_text
+    from quotegraph.verify import compare
+
+    if not text.strip():
+        raise click.UsageError("give the words to trace")
+    with _open_store(db) as store:
+        matches = trace_text(store, text, _progress)
+    data: list[dict[str, Any]] = []
+    for m in matches:
+        # How the corpus's words differ from the traced text, word by word (verify.compare: the
+        # occurrence as the quotation, the traced text as its passage); a translation has no word diff.
+        comparison = None if m.relation == "translation" else compare(m.occurrence.text, text)
+        data.append(
+            {
+                "document_id": m.occurrence.document_id,
+                "document": m.occurrence.document_name,
+                "quote_id": m.occurrence.quote_id,
+                "speaker": m.occurrence.speaker,
+                "kind": m.occurrence.kind,
+                "relation": m.relation,
+                "similarity": m.similarity,
+                "text": m.occurrence.text,
+                "faithful": None if comparison is None else comparison.faithful,
+                "edits": None if comparison is None else [_edit_dict(e) for e in comparison.edits],
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{len(data)} occurrences of “{_short(text, 80)}”")
+    for d in data:
+        who = d["speaker"] or "—"
+        click.echo(f"{d['document']}#{d['quote_id']}  {who}  {d['relation']} ({d['similarity']:.2f})")
+        click.echo(f"    “{_short(d['text'], 110)}”")
+        if d["edits"] is None:
+            click.echo("    another translation of the same words")
+        elif not d["edits"]:
+            click.echo("    the same words")
+        for e in (d["edits"] or [])[:8]:
+            click.echo("    " + _trace_edit_line(e))
+
+
+def _edit_dict(edit: Any) -> dict[str, Any]:
+    """One difference; ``occurrence``/``traced`` are the changed words' character spans on each side."""
+    return {
+        "type": edit.type,
+        "marked": edit.marked,
+        "severe": edit.severe,
+        "occurrence": [edit.quoted.start, edit.quoted.end],
+        "occurrence_text": edit.quoted_text,
+        "traced": [edit.passage.start, edit.passage.end],
+        "traced_text": edit.passage_text,
+    }
+
+
+def _trace_edit_line(e: dict[str, Any]) -> str:
+    """An edit in words: an omission leaves out words of the traced text, an insertion adds words to it."""
+    flags = "".join([" (marked)" if e["marked"] else "", " (severe)" if e["severe"] else ""])
+    if e["type"] == "omission":
+        return f"omission{flags}: “{_short(e['traced_text'], 60)}”"
+    if e["type"] == "insertion":
+        return f"insertion{flags}: “{_short(e['occurrence_text'], 60)}”"
+    return f"{e['type']}{flags}: “{_short(e['traced_text'], 40)}” → “{_short(e['occurrence_text'], 40)}”"
 
 
 @cli.command()

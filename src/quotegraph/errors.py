@@ -59,6 +59,12 @@ class ModelNotInstalled(QuotegraphError):
     code = "QG201"
 
 
+class EmbeddingModelNotInstalled(QuotegraphError):
+    """The sentence-embedding model that links translated quotations is missing."""
+
+    code = "QG202"
+
+
 class StoreError(QuotegraphError):
     code = "QG300"
 

@@ -5,6 +5,8 @@
 - `quotegraph.link.gazetteer`: the packaged gazetteer (`load`, `lookup`, `Entry`) of people,
   organisations, publications, works, places and events of the communist movement and the
   Soviet Union, 1890–1991.
+- `quotegraph.link.families`: quotation families (verbatim, cut, elided, translated occurrences of one
+  quotation), pure; `embed` (the sentence-embedding model) and `corpus` (the link step over a store).
 """
 
 from __future__ import annotations

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 from quotegraph.model import Analysis, Document
+
+if TYPE_CHECKING:
+    from quotegraph.link.families import Family
 
 IngestStatus = Literal["added", "unchanged", "new-version", "restored"]
 HitKind = Literal["document", "quote"]
@@ -109,6 +112,44 @@ class SpeakerRow:
     quote_count: int
     document_count: int
     kinds: dict[str, int] = field(default_factory=dict)  # kind → number of quotations
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyMemberRow:
+    """One occurrence of a family's quotation and how it stands to the family's representative."""
+
+    document_id: str
+    document_name: str
+    quote_id: str
+    speaker: str | None
+    kind: str
+    text: str
+    relation: str  # representative, verbatim, cut, elided, translation
+    similarity: float
+
+    @property
+    def permalink(self) -> str:
+        return f"{self.document_id}#{self.quote_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyRow:
+    """A quotation family: every stored occurrence of one quotation, the representative first."""
+
+    id: str
+    members: tuple[FamilyMemberRow, ...]
+
+    @property
+    def representative(self) -> FamilyMemberRow:
+        return self.members[0]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.document_name for m in self.members))
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +328,26 @@ class Store(Protocol):
 
     def revision(self) -> str:
         """Changes whenever the stored data does, so derived views can be cached until then."""
+        ...
+
+    def save_families(self, families: Sequence[Family]) -> None:
+        """Replace all quotation families in one transaction (corpus-wide derived data: idempotent)."""
+        ...
+
+    def families(self, min_size: int = 2) -> list[FamilyRow]:
+        """Families of current versions with at least ``min_size`` members, largest first."""
+        ...
+
+    def family_of(self, document_id: str, quote_id: str) -> FamilyRow | None:
+        """The family a quotation belongs to, or None if it is quoted nowhere else."""
+        ...
+
+    def embeddings(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """Cached sentence vectors (float32 bytes) for those of ``keys`` that are stored."""
+        ...
+
+    def save_embeddings(self, model: str, vectors: Mapping[str, bytes]) -> None:
+        """Cache sentence vectors by key (see ``quotegraph.link.families.embedding_key``)."""
         ...
 
     def save_verdicts(self, rows: Sequence[VerdictRow]) -> None:

@@ -159,3 +159,30 @@ CREATE TRIGGER quote_fts_update AFTER UPDATE OF text, speaker ON quote BEGIN
     VALUES ('delete', old.pk, old.text, old.speaker);
     INSERT INTO quote_fts (rowid, text, speaker) VALUES (new.pk, new.text, new.speaker);
 END;
+
+-- Quotation families (the link step, quotegraph.link.families): corpus-wide derived data over the
+-- current versions, replaced whole in one transaction each time it is recomputed.
+CREATE TABLE family (
+    pk             INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: store.revision() sees a new save
+    id             TEXT NOT NULL UNIQUE,  -- derived from the representative's words: stable
+    size           INTEGER NOT NULL,
+    document_count INTEGER NOT NULL
+);
+CREATE TABLE family_member (
+    family_pk   INTEGER NOT NULL REFERENCES family (pk) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,  -- 0: the representative
+    document_id TEXT NOT NULL,  -- document.id (a current version when saved)
+    quote_id    TEXT NOT NULL,
+    relation    TEXT NOT NULL,  -- representative, verbatim, cut, elided, translation
+    similarity  REAL NOT NULL,
+    PRIMARY KEY (document_id, quote_id)
+);
+CREATE INDEX family_member_family ON family_member (family_pk, seq);
+
+-- Sentence vectors, so re-linking embeds only new texts. The key is the sha256 of the model name and
+-- the normalised text embedded (quotegraph.link.families.embedding_key).
+CREATE TABLE embedding (
+    key    TEXT PRIMARY KEY,
+    model  TEXT NOT NULL,
+    vector BLOB NOT NULL  -- float32, little-endian
+);

@@ -21,7 +21,7 @@ from importlib import resources
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import quote
 
 from quotegraph.errors import DocumentNotFound, QuoteNotFound, StoreError, StoreSchemaMismatch
@@ -45,6 +45,8 @@ from quotegraph.store.base import (
     DateRow,
     DocumentRow,
     EntityRow,
+    FamilyMemberRow,
+    FamilyRow,
     IngestResult,
     IngestStatus,
     QuoteRow,
@@ -57,7 +59,10 @@ from quotegraph.store.base import (
     WorkRow,
 )
 
-SCHEMA_VERSION = 2  # PRAGMA user_version; bump together with schema.sql
+if TYPE_CHECKING:
+    from quotegraph.link.families import Family
+
+SCHEMA_VERSION = 3  # PRAGMA user_version; bump together with schema.sql
 APPLICATION_ID = 0x51475354  # "QGST": PRAGMA application_id, tells our files from other SQLite files
 MIN_PREFIX = 6  # shortest id prefix accepted as a document reference
 MIN_NAME_START = 3  # "003" for 003_34df39d8ba34d179.txt, when no other current file name starts so
@@ -1220,8 +1225,8 @@ class SQLiteStore(Store):
         return out
 
     def revision(self) -> str:
-        """Any ingest adds a row or moves ``is_current``, saving verdicts adds or re-dates them: each
-        changes one of these numbers.
+        """Any ingest adds a row or moves ``is_current``, saving verdicts adds or re-dates them, saving
+        families gives them new keys: each changes one of these numbers.
 
         A read-only connection asks SQLite first whether anyone committed since it last looked
         (``PRAGMA data_version``, which ignores the connection's own writes, hence read-only only).
@@ -1233,9 +1238,92 @@ class SQLiteStore(Store):
                     return self._revision[1]
             row = db.execute(
                 "SELECT count(*), max(pk), sum(pk * is_current), "
-                "(SELECT count(*) FROM verdict), (SELECT max(verified_at) FROM verdict) FROM document"
+                "(SELECT count(*) FROM verdict), (SELECT max(verified_at) FROM verdict), "
+                "(SELECT max(pk) FROM family) FROM document"  # families are replaced: new pks each time
             ).fetchone()
             revision = ":".join(str(v or 0) for v in row)
             if self.read_only:
                 self._revision = (version, revision)
         return revision
+
+    # -- quotation families (written by the link step) -------------------------------------------
+
+    def save_families(self, families: Sequence[Family]) -> None:
+        """Replace every family in one transaction: a crash leaves the old families or the new ones."""
+        with self._guard("saving quotation families") as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM family_member")
+                db.execute("DELETE FROM family")
+                for family in families:
+                    pk = db.execute(
+                        "INSERT INTO family (id, size, document_count) VALUES (?, ?, ?)",
+                        (family.id, len(family.members), len(family.documents)),
+                    ).lastrowid
+                    db.executemany(
+                        "INSERT INTO family_member (family_pk, seq, document_id, quote_id, relation, similarity) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [
+                            (pk, seq, m.occurrence.document_id, m.occurrence.quote_id, m.relation, m.similarity)
+                            for seq, m in enumerate(family.members)
+                        ],
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    _FAMILY_MEMBERS = (
+        "SELECT f.id, d.id, d.name, m.quote_id, q.speaker, q.kind, q.text, m.relation, m.similarity "
+        "FROM family f JOIN family_member m ON m.family_pk = f.pk "
+        "JOIN document d ON d.id = m.document_id AND d.is_current = 1 "
+        "JOIN quote q ON q.doc_pk = d.pk AND q.id = m.quote_id "
+    )
+
+    @staticmethod
+    def _family_rows(rows: Iterable[tuple[Any, ...]]) -> list[FamilyRow]:
+        members: dict[str, list[FamilyMemberRow]] = {}
+        for r in rows:
+            members.setdefault(r[0], []).append(FamilyMemberRow(*r[1:]))
+        return [FamilyRow(family_id, tuple(found)) for family_id, found in members.items()]
+
+    def families(self, min_size: int = 2) -> list[FamilyRow]:
+        with self._guard("listing quotation families") as db:
+            rows = db.execute(
+                self._FAMILY_MEMBERS + "ORDER BY f.size DESC, f.document_count DESC, f.pk, m.seq"
+            ).fetchall()
+        return [f for f in self._family_rows(rows) if f.size >= min_size]
+
+    def family_of(self, document_id: str, quote_id: str) -> FamilyRow | None:
+        with self._guard("looking up a quotation family") as db:
+            rows = db.execute(
+                self._FAMILY_MEMBERS + "WHERE f.pk = (SELECT family_pk FROM family_member "
+                "WHERE document_id = ? AND quote_id = ?) ORDER BY m.seq",
+                (document_id, quote_id),
+            ).fetchall()
+        found = self._family_rows(rows)
+        return found[0] if found else None
+
+    def embeddings(self, keys: Sequence[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        with self._guard("reading cached embeddings") as db:
+            for begin in range(0, len(keys), 500):  # within SQLite's limit on bound parameters
+                chunk = list(keys[begin : begin + 500])
+                marks = ", ".join("?" * len(chunk))
+                found.update(db.execute(f"SELECT key, vector FROM embedding WHERE key IN ({marks})", chunk))
+        return found
+
+    def save_embeddings(self, model: str, vectors: Mapping[str, bytes]) -> None:
+        with self._guard("caching embeddings") as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(
+                    "INSERT OR IGNORE INTO embedding (key, model, vector) VALUES (?, ?, ?)",
+                    [(key, model, vector) for key, vector in vectors.items()],
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
