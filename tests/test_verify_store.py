@@ -169,3 +169,28 @@ def test_misattributed_quotation_is_found_in_another_document(store: SQLiteStore
     assert data["passage_text"].startswith("Stalin is too rude")
     saved = store.verdict_of(store.resolve("claim.txt"), "q1")
     assert saved is not None and saved.verdict == "found_elsewhere"
+
+
+def test_the_1956_translation_of_the_postscript_is_a_translation_variant_of_document_003() -> None:
+    """With the real sentence embeddings: the other English rendering of Lenin's postscript is the same
+    passage in other words, while words Lenin never wrote stay 'not in the source'."""
+    from quotegraph.link.embed import similarity
+    from quotegraph.verify import SourceText, verify
+
+    text = (Path(__file__).resolve().parent.parent / "examples" / "corpus" / "003_34df39d8ba34d179.txt").read_text(
+        encoding="utf-8"
+    )
+    source = SourceText("003", text)
+    translated = verify(
+        "Stalin is excessively rude, and this defect, which can be freely tolerated in our midst and in contacts "
+        "among us Communists, becomes a defect which cannot be tolerated in one holding the position of the "
+        "Secretary General",
+        source,
+        similarity=similarity,
+    )
+    assert translated.verdict == "translation_variant"
+    assert translated.passage is not None and "Stalin is too rude" in translated.passage.of(text)
+    abused = verify("is capricious and abuses his power", source, similarity=similarity)
+    assert abused.verdict == "not_in_source"
+    assert abused.comparison is not None
+    assert any(e.type == "insertion" and "abuses" in e.quoted_text for e in abused.comparison.edits)

@@ -10,6 +10,7 @@ still says where else the words are).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -184,6 +185,28 @@ def _locations(found: Sequence[tuple[SourceText, Match]]) -> tuple[Location, ...
     return tuple(Location(s.id, m.span, m.comparison.coverage) for s, m in found)
 
 
+_CLAUSE_BREAK = re.compile(r"[:;]\s+|\s+[—–]\s+|—")
+_EDGE_MARKS = "“”‘’\"' "
+
+
+def _clauses(text: str, sentence: Span) -> list[Span]:
+    """A sentence cut at colons, semicolons and dashes, quotation marks trimmed off each piece."""
+    out = []
+    start = sentence.start
+    for cut in [*_CLAUSE_BREAK.finditer(text, sentence.start, sentence.end), None]:
+        end = cut.start() if cut is not None else sentence.end
+        a, b = start, end
+        while a < b and text[a] in _EDGE_MARKS:
+            a += 1
+        while b > a and text[b - 1] in _EDGE_MARKS:
+            b -= 1
+        if a < b:
+            out.append(Span(a, b))
+        if cut is not None:
+            start = cut.end()
+    return out
+
+
 def _most_similar(
     quoted: str,
     tokens: Sequence[Token],
@@ -201,6 +224,11 @@ def _most_similar(
         sentences = source.sentences(around)
         candidates.extend(sentences)
         candidates.extend(Span(a.start, b.end) for a, b in pairwise(sentences))
+        for sentence in sentences:  # "Postscript: Stalin is too rude …": the clause may be the passage
+            clauses = _clauses(source.text, sentence)
+            if len(clauses) > 1:
+                candidates.extend(clauses)
+                candidates.extend(Span(a.start, b.end) for a, b in pairwise(clauses))
     best: tuple[float, Span] | None = None
     for span in dict.fromkeys(candidates):
         score = similarity(quoted, span.of(source.text))
