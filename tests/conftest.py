@@ -40,8 +40,9 @@ def gold() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding the sample corpus, ingested once per session (for the web tests)."""
+    """A store holding the sample corpus, ingested and linked once per session (for the web tests)."""
     from quotegraph.analyse import analyse
+    from quotegraph.link.corpus import link as link_families
     from quotegraph.read import read_file
     from quotegraph.store import open_store
 
@@ -50,4 +51,5 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for p in sorted(CORPUS.glob("*.txt")):
             doc = read_file(p)
             store.ingest(doc, analyse(doc))
+        link_families(store)
     return path

@@ -204,9 +204,26 @@ def test_names_redirect_to_permalinks(client: TestClient, doc_id: str) -> None:
 def test_quotation_view(client: TestClient, doc_id: str) -> None:
     data = client.get(f"/quote/{doc_id}/q1.json").json()
     assert data["quotation"]["id"] == "q1" and data["document"]["id"] == doc_id
-    assert data["family"] is None and data["verification"] is None
+    assert data["verification"] is None
     page = client.get(f"/quote/{doc_id}/q1").text
     assert 'id="family"' in page and 'id="verification"' in page and "Not computed yet" in page
+
+
+@pytest.mark.slow
+def test_a_quotation_shows_its_family_with_the_word_differences(client: TestClient, sample_db: Path) -> None:
+    from quotegraph.store import open_store
+
+    with open_store(sample_db) as store:
+        family = store.families()[0]
+    here, there = family.members[0], family.members[1]
+    data = client.get(f"/quote/{here.document_id}/{here.quote_id}.json").json()
+    others = {m["permalink"]: m for m in data["family"]}
+    assert here.permalink not in others and there.permalink in others
+    member = others[there.permalink]
+    assert member["text"] == there.text and member["relation"] == there.relation
+    assert member["edits"] or here.text == there.text
+    page = client.get(f"/quote/{here.document_id}/{here.quote_id}").text
+    assert there.permalink in page and 'class="family-member"' in page
 
 
 @pytest.mark.slow

@@ -41,6 +41,7 @@ from quotegraph.link.network import restrict
 from quotegraph.link.timeline import Statement, within
 from quotegraph.model import Quote
 from quotegraph.store import SEARCH_FACETS, DocumentRow, QuoteRow, Store, open_store
+from quotegraph.verify import compare
 from quotegraph.web import models
 from quotegraph.web.corpus import HIGHLIGHT, Corpus, CorpusView
 from quotegraph.web.markup import split_marked
@@ -490,8 +491,44 @@ def create_app(db: str) -> FastAPI:
             after=text[q.end : q.end + CONTEXT],
             parent=quotation_summary(doc.id, by_id[q.parent]) if q.parent in by_id else None,
             children=[quotation_summary(doc.id, c) for c in stored.analysis.quotes if c.parent == q.id],
+            family=family(store, doc.id, q),
             verification=verification(store, doc.id, q.id),
         )
+
+    def family(store: Store, document_id: str, q: Quote) -> list[dict[str, Any]]:
+        """Every other occurrence of the quotation with how its words differ from these (the link step
+        runs after every ingest, so no family means quoted nowhere else)."""
+        found = store.family_of(document_id, q.id)
+        if found is None:
+            return []
+        out = []
+        for member in found.members:
+            if (member.document_id, member.quote_id) == (document_id, q.id):
+                continue
+            comparison = compare(q.text, member.text)
+            out.append(
+                {
+                    "permalink": member.permalink,
+                    "url": quote_url(member.document_id, member.quote_id),
+                    "document_name": member.document_name,
+                    "speaker": member.speaker,
+                    "kind": member.kind,
+                    "text": member.text,
+                    "relation": member.relation,
+                    "similarity": member.similarity,
+                    "edits": [
+                        {
+                            "type": e.type,
+                            "here": e.quoted_text,
+                            "there": e.passage_text,
+                            "marked": e.marked,
+                            "severe": e.severe,
+                        }
+                        for e in comparison.edits
+                    ],
+                }
+            )
+        return out
 
     def verification(store: Store, document_id: str, quote_id: str) -> dict[str, Any] | None:
         """The stored verdict as plain data, with the source passage's words and address; None until

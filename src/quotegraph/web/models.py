@@ -140,8 +140,10 @@ class QuotationView(BaseModel):
     after: str = Field(description="the text just after it")
     parent: QuotationSummary | None
     children: list[QuotationSummary]
-    family: list[dict[str, Any]] | None = Field(
-        default=None, description="other quotations of the same words across the corpus; None: not computed yet"
+    family: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="every other occurrence of the quotation in the corpus (cuts, elisions, translations), "
+        "with its relation, similarity and the word-level edits from here to there",
     )
     verification: dict[str, Any] | None = Field(
         default=None, description="the verdict against the cited source, with its diff; None: not computed yet"
