@@ -15,10 +15,13 @@ $(BIN)/quotegraph: pyproject.toml requirements-model.txt
 
 install: $(BIN)/quotegraph
 
-# Main job: ingest the bundled sample corpus into the embedded SQLite store and print what it found.
+# Main job: ingest the bundled sample corpus into the embedded SQLite store (which also links
+# quotation families), verify every quotation against the corpus and print what it found.
 demo: install
 	$(BIN)/quotegraph ingest examples/corpus --db quotegraph.db
+	$(BIN)/quotegraph verify --all --db quotegraph.db
 	$(BIN)/quotegraph speakers --db quotegraph.db
+	$(BIN)/quotegraph families --db quotegraph.db
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -505,7 +505,8 @@ def families(min_size: int, fmt: str, db: str) -> None:
         return
     for f in rows:
         click.echo(
-            f"{f.id}  {f.size} quotations in {len(f.documents)} documents: “{_short(f.representative.text, 100)}”"
+            f"{f.id}  {f.size} quotations in {len(f.documents)} document{'s' if len(f.documents) > 1 else ''}: "
+            f"“{_short(f.representative.text, 100)}”"
         )
         for m in f.members:
             who = m.speaker or "—"
