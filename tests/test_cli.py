@@ -64,7 +64,7 @@ def test_ingest_is_idempotent_and_queries_work(tmp_path: Path, corpus_dir: Path)
     rows = json.loads(runner.invoke(cli, ["quotes", "--speaker", "khrushchev", "--format", "json", "--db", db]).output)
     assert rows and all(r["speaker"] == "Nikita Khrushchev" for r in rows)
     csv_out = runner.invoke(cli, ["quotes", "--kind", "term", "--format", "csv", "--db", db]).output
-    assert csv_out.splitlines()[0].startswith("document_id,")
+    assert csv_out.splitlines()[0].startswith("permalink,document_id,")
     shown = runner.invoke(cli, ["show", "003_34df39d8ba34d179", "--db", db])
     assert shown.exit_code == 0 and "⟦q1" in shown.output and "q1⟧" in shown.output
     missing = runner.invoke(cli, ["show", "no-such-document", "--db", db])

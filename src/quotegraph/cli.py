@@ -23,6 +23,7 @@ from quotegraph import __version__, goldjson
 from quotegraph.errors import QuotegraphError, ReadError
 from quotegraph.export import FORMATS as EXPORT_FORMATS
 from quotegraph.export import LIST_NAMES
+from quotegraph.export.tables import COLUMNS
 from quotegraph.model import ENTITY_TYPES, QUOTE_KINDS, Analysis, Document
 
 DEFAULT_DB = "quotegraph.db"
@@ -251,21 +252,7 @@ def quotes(
         fmt,
         ["document_name", "quote_id", "kind", "speaker", "work", "page", "text"]
         if fmt == "table"
-        else [
-            "document_id",
-            "document_name",
-            "quote_id",
-            "start",
-            "end",
-            "kind",
-            "speaker",
-            "cue",
-            "work",
-            "page",
-            "edition",
-            "parent",
-            "text",
-        ],
+        else list(COLUMNS["quotes"]),  # the columns of `quotegraph export --list quotes`
         {"document_name": 26, "quote_id": 5, "kind": 6, "speaker": 22, "work": 24, "page": 6, "text": 60},
     )
 

@@ -36,7 +36,7 @@ from quotegraph.errors import (
 )
 from quotegraph.export import FORMATS
 from quotegraph.export import render as render_export
-from quotegraph.export.common import merged_metadata
+from quotegraph.export.common import merged_metadata, quote_row
 from quotegraph.link.network import restrict
 from quotegraph.link.timeline import Statement, within
 from quotegraph.model import Quote
@@ -117,27 +117,22 @@ def document_summary(row: DocumentRow) -> models.DocumentSummary:
     )
 
 
-def quotation_summary(document_id: str, q: Quote | QuoteRow) -> models.QuotationSummary:
-    if isinstance(q, QuoteRow):
-        qid, work, page, edition = q.quote_id, q.work, q.page, q.edition
-    else:
-        qid = q.id
-        work, page, edition = (q.source.work, q.source.page, q.source.edition) if q.source else (None, None, None)
+def quotation_summary(q: QuoteRow) -> models.QuotationSummary:
     return models.QuotationSummary(
-        document_id=document_id,
-        id=qid,
+        document_id=q.document_id,
+        id=q.quote_id,
         start=q.start,
         end=q.end,
         text=q.text,
         kind=q.kind,
         speaker=q.speaker,
         cue=q.cue,
-        work=work,
-        page=page,
-        edition=edition,
+        work=q.work,
+        page=q.page,
+        edition=q.edition,
         parent=q.parent,
-        permalink=f"{document_id}#{qid}",
-        url=quote_url(document_id, qid),
+        permalink=q.permalink,
+        url=quote_url(q.document_id, q.quote_id),
     )
 
 
@@ -418,7 +413,7 @@ def create_app(db: str) -> FastAPI:
                 url=doc_url(doc.id),
             ),
             text=doc.text,
-            quotations=[quotation_summary(doc.id, q) for q in analysis.quotes],
+            quotations=[quotation_summary(quote_row(doc, q)) for q in analysis.quotes],
             entities=[
                 models.EntitySpan(
                     entity_id=view.entity_at(doc.id, s.start, s.end) if stored.current else None,
@@ -479,7 +474,7 @@ def create_app(db: str) -> FastAPI:
                 citation_text=cited.of(text) if cited else None,
             )
         return models.QuotationView(
-            quotation=quotation_summary(doc.id, q),
+            quotation=quotation_summary(quote_row(doc, q)),
             confidence=q.confidence,
             closed=q.closed,
             speaker_span=models.Span(start=q.speaker_span.start, end=q.speaker_span.end) if q.speaker_span else None,
@@ -489,8 +484,8 @@ def create_app(db: str) -> FastAPI:
             document=summary,
             before=text[max(0, q.start - CONTEXT) : q.start],
             after=text[q.end : q.end + CONTEXT],
-            parent=quotation_summary(doc.id, by_id[q.parent]) if q.parent in by_id else None,
-            children=[quotation_summary(doc.id, c) for c in stored.analysis.quotes if c.parent == q.id],
+            parent=quotation_summary(quote_row(doc, by_id[q.parent])) if q.parent in by_id else None,
+            children=[quotation_summary(quote_row(doc, c)) for c in stored.analysis.quotes if c.parent == q.id],
             family=family(store, doc.id, q),
             verification=verification(store, doc.id, q.id),
         )
@@ -583,8 +578,8 @@ def create_app(db: str) -> FastAPI:
                 )
                 for m in profile.mentions[:100]
             ],
-            quotations_by=[quotation_summary(q.document_id, q) for q in profile.quotations_by],
-            quotations_about=[quotation_summary(q.document_id, q) for q in profile.quotations_about],
+            quotations_by=[quotation_summary(q) for q in profile.quotations_by],
+            quotations_about=[quotation_summary(q) for q in profile.quotations_about],
             statements=[statement(view, s) for s in profile.statements],
         )
 
