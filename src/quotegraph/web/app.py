@@ -99,6 +99,52 @@ class _SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class _ResponseCache:
+    """Pure ASGI layer in front of routing: a GET answered with 200 is kept, headers and body as sent,
+    under (path, query string, htmx or not) in the per-revision cache of ``corpus.py``, and sent again
+    as it was while the store's revision stays the same — no routing, validation, thread hop or
+    template. The store is read-only here and every page a function of its revision and URL; the
+    ``Accept`` header only chooses the shape of errors, which are never kept. Static files are left
+    to StaticFiles (already cheap, and not the store's)."""
+
+    def __init__(self, app: ASGIApp, stores: _Stores, corpus: Corpus) -> None:
+        self.app = app
+        self.stores = stores
+        self.corpus = corpus
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        fragment = any(name == b"hx-request" and value == b"true" for name, value in scope["headers"])
+        key = (scope["path"], scope["query_string"], fragment)
+        revision = self.stores.get().revision()  # PRAGMA data_version: microseconds while nothing changed
+        view = self.corpus.current(revision)
+        found = view.response(key) if view is not None else None
+        if found is not None:
+            await send({"type": "http.response.start", "status": 200, "headers": found[0]})
+            await send({"type": "http.response.body", "body": found[1]})
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def keeping(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body" and start.get("status") == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # kept only if the view of the revision read before the request is still the current
+                    # one: a page built while the store changed is never filed under the old revision
+                    built = self.corpus.current(revision)
+                    if built is not None:
+                        built.keep_response(key, list(start["headers"]), b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, keeping)
+
+
 # -- data → models ------------------------------------------------------------------------------
 
 
@@ -214,6 +260,7 @@ def create_app(db: str) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(_SecurityHeaders)
+    app.add_middleware(_ResponseCache, stores=stores, corpus=corpus)  # outermost: it keeps the security headers too
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     _install_error_handlers(app)
@@ -231,41 +278,24 @@ def create_app(db: str) -> FastAPI:
         of the page's data, for its download links."""
 
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-            def cached(request: Request, kind: str, make: Callable[[], tuple[bytes, str]]) -> Response:
-                """The store is read-only here and every page a function of its revision and URL, so a
-                rendered page is kept (per revision) and served again as it was."""
-                fragment = request.headers.get("hx-request") == "true"
-                view = corpus.view(stores.get())
-                key = (kind, request.url.path, request.url.query, fragment)
-                found = view.response(key)
-                if found is None:
-                    found = make()
-                    view.keep_response(key, *found)
-                return Response(found[0], media_type=found[1], headers={"Vary": "HX-Request"})
-
             @functools.wraps(fn)
             def as_json(**kwargs: Any) -> Any:
                 request = kwargs["request"]
                 try:
-                    return cached(
-                        request, "json", lambda: (fn(**kwargs).model_dump_json().encode(), "application/json")
-                    )
+                    body = fn(**kwargs).model_dump_json().encode()
                 except _Moved as moved:
                     return RedirectResponse(link(moved.path + ".json", dict(request.query_params)), 307)
+                return Response(body, media_type="application/json", headers={"Vary": "HX-Request"})
 
             @functools.wraps(fn)
             def as_html(**kwargs: Any) -> Any:
                 request = kwargs["request"]
-
-                def make() -> tuple[bytes, str]:
-                    data = fn(**kwargs)
-                    body = render_page(request, template, data=data, downloads=downloads(selection(data), formats))
-                    return body.encode(), "text/html; charset=utf-8"
-
                 try:
-                    return cached(request, "html", make)
+                    data = fn(**kwargs)
                 except _Moved as moved:
                     return RedirectResponse(link(moved.path, dict(request.query_params)), 307)
+                body = render_page(request, template, data=data, downloads=downloads(selection(data), formats))
+                return HTMLResponse(body, headers={"Vary": "HX-Request"})
 
             app.get(path + ".json", response_model=model, responses=ERROR_RESPONSES, summary=summary)(as_json)
             app.get(path, response_class=HTMLResponse, include_in_schema=False)(as_html)
