@@ -525,3 +525,33 @@ def test_cache_keeps_pages_fragments_and_queries_apart(client: TestClient) -> No
         assert full.headers["content-type"].startswith("text/html") and int(full.headers["content-length"]) == len(
             full.content
         )
+
+
+@pytest.mark.slow
+def test_concurrent_requests_for_a_new_page_build_it_once(
+    sample_db: Path, doc_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import httpx
+
+    from quotegraph.store.sqlite import SQLiteStore
+
+    app = create_app(str(sample_db))
+    loads: list[str] = []
+    original = SQLiteStore.get_document
+
+    def counted(self: SQLiteStore, ref: str, version: int | None = None) -> Any:
+        loads.append(ref)
+        return original(self, ref, version)
+
+    monkeypatch.setattr(SQLiteStore, "get_document", counted)
+
+    async def together() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            return await asyncio.gather(*(http.get(f"/doc/{doc_id}") for _ in range(6)))
+
+    answers = asyncio.run(together())
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len({a.text for a in answers}) == 1
+    assert loads == [doc_id]

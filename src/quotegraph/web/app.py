@@ -8,6 +8,7 @@ comes from ``markup.render``, which escapes every piece of text itself.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import re
@@ -105,12 +106,16 @@ class _ResponseCache:
     as it was while the store's revision stays the same — no routing, validation, thread hop or
     template. The store is read-only here and every page a function of its revision and URL; the
     ``Accept`` header only chooses the shape of errors, which are never kept. Static files are left
-    to StaticFiles (already cheap, and not the store's)."""
+    to StaticFiles (already cheap, and not the store's).
+
+    Requests for a page that is being built wait for that build instead of building it again: when
+    many clients ask for the same new page at once (a link shared, a cold server), it is built once."""
 
     def __init__(self, app: ASGIApp, stores: _Stores, corpus: Corpus) -> None:
         self.app = app
         self.stores = stores
         self.corpus = corpus
+        self._building: dict[tuple[Any, ...], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/static/"):
@@ -119,12 +124,27 @@ class _ResponseCache:
         fragment = any(name == b"hx-request" and value == b"true" for name, value in scope["headers"])
         key = (scope["path"], scope["query_string"], fragment)
         revision = self.stores.get().revision()  # PRAGMA data_version: microseconds while nothing changed
+        building = self._building.get((revision, *key))
+        if building is not None:
+            await building.wait()
         view = self.corpus.current(revision)
         found = view.response(key) if view is not None else None
         if found is not None:
             await send({"type": "http.response.start", "status": 200, "headers": found[0]})
             await send({"type": "http.response.body", "body": found[1]})
             return
+        if building is None:
+            building = self._building[(revision, *key)] = asyncio.Event()
+            try:
+                await self._build(scope, receive, send, key, revision)
+            finally:
+                del self._building[(revision, *key)]
+                building.set()
+        else:  # the build waited for was not kept (an error, a redirect, too large): build this one
+            await self._build(scope, receive, send, key, revision)
+
+    async def _build(self, scope: Scope, receive: Receive, send: Send, key: tuple[Any, ...], revision: str) -> None:
+        """Run the application, keeping a 200 answer for the revision read before it ran."""
         start: Message = {}
         chunks: list[bytes] = []
 
