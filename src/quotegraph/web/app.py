@@ -9,14 +9,16 @@ comes from ``markup.render``, which escapes every piece of text itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -56,6 +58,7 @@ from quotegraph.web.pages import (
 from quotegraph.web.urls import decode_cursor, doc_url, entity_url, link, next_link, quote_url
 
 CONTEXT = 320  # characters of text shown around a quotation
+BUILD_THREADS = 2  # pages built at once per process (anyio's default, 40, halved cold throughput)
 
 SECURITY_HEADERS = [
     (
@@ -271,7 +274,16 @@ def create_app(db: str) -> FastAPI:
     corpus = Corpus()
     with open_store(db, read_only=True) as store:  # fails now, with a numbered error, not on a request
         corpus.view(store)  # the merged entities every page links to, before the first request waits for them
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        """Few build threads: builds hold the GIL, so more threads only interleave them, and each thread
+        has its own connection with its own page cache and facet data to fill before it is fast."""
+        anyio.to_thread.current_default_thread_limiter().total_tokens = BUILD_THREADS
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="quotegraph",
         version=__version__,
         description="Who said what, when, quoting whom. Every page has a JSON twin: add `.json` to its path. "
