@@ -133,7 +133,11 @@ def _near_first(text: str, exact: set[str], prefixes: list[str], scan: int) -> i
     limit = min(len(text), scan)
     lowered = text[:limit].lower()
     if len(lowered) == limit and all(t.isascii() for t in (*exact, *prefixes)):
-        found = min(_first_word_at(lowered, t, t in exact) for t in (*exact, *prefixes))
+        found = min(
+            *(_first_word_at(lowered, t, True) for t in exact),
+            *(_first_word_at(lowered, p, False) for p in prefixes),
+            limit,
+        )
         start = found if found < limit else None
     else:
         terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
