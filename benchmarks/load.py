@@ -4,13 +4,19 @@ The sample corpus is multiplied 100× (each copy gets a line of its own at the e
 document with its own content hash and id) and stored once in a temporary store. Each original is
 analysed once and its analysis reused for its copies: the added line lies after every span, so the
 offsets stay exact, and the store holds what ingesting the copies would give it (minus the cost).
-Then ``quotegraph serve`` runs on 127.0.0.1 and 50 clients (asyncio, each with its own
-connection; a minimal HTTP/1.1 client by default, ``--client httpx`` for httpx) send requests back
-to back, one endpoint at a time:
+Then ``quotegraph serve`` runs on 127.0.0.1 and 50 clients, each with its own keep-alive connection,
+send requests back to back, one endpoint at a time. The client is ``wrk`` (Debian package ``wrk``:
+one C thread, a Lua script hands out the URLs and counts non-200 answers) when it is installed, else a
+minimal asyncio HTTP/1.1 client (``--client raw``) or httpx (``--client httpx``); the output names it.
 
-- search: ``/search?q=…`` over a rotating list of common words and phrases (HTML page with facets;
-  after the first round these come from the server's per-revision result cache);
-- search-new: ``/search?q=…`` with a different word of the corpus on every request (never cached);
+Each endpoint runs its URL list twice on the same server: **cold** is the first pass (the server's
+caches hold none of these URLs yet, but a URL that comes back within the pass is served from them, as
+a running server would), **warm** the second pass over the same list (every page from the response
+cache, which only a store change empties).
+
+- search: ``/search?q=…`` over a rotating list of common words and phrases (HTML page with facets);
+- search-new: ``/search?q=…`` with a different word of the corpus on every request (its cold pass
+  is the figure for searches nobody made before);
 - reader: ``/doc/{id}`` for random documents (the whole text marked up);
 - json: ``/quote/{doc}/{q}.json`` for random quotations;
 - static: ``/static/favicon.svg``, the ceiling this machine gives any request (HTTP, ASGI, client).
@@ -19,9 +25,10 @@ In a closed loop the mean latency is about clients ÷ throughput, so with 50 cli
 200 ms needs some 300+ requests per second from the cores the clients share with the server.
 
     python benchmarks/load.py [--copies 100] [--clients 50] [--requests 1000] [--workers 2]
-                              [--client raw|httpx] [--only PHASE ...] [--db FILE]
+                              [--client auto|wrk|raw|httpx] [--only PHASE ...] [--db FILE]
 
-The clients run on the same machine as the server, so they share its cores.
+The clients run on the same machine as the server, so they share its cores; the CPU the client and
+the server processes used during each run is printed as a share of one core.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ import asyncio
 import os
 import random
 import re
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -143,20 +152,104 @@ async def run(base: str, urls: list[str], clients: int, client: str = "raw") -> 
     return latencies, errors
 
 
+WRK_SCRIPT = """
+-- hands out the URLs of urls.txt in turn, counts answers other than 200 and, after the last one,
+-- interrupts wrk (SIGINT, as Ctrl-C would) so that its duration and rate cover the pass only
+local ffi = require("ffi")
+ffi.cdef("int kill(int pid, int sig); int getpid(void);")
+local urls, i = {}, 0
+for line in io.lines("%(urls)s") do urls[#urls + 1] = line end
+answered, failed = 0, 0
+local threads = {}
+function setup(thread) threads[#threads + 1] = thread end
+function request()
+  i = i %% #urls + 1
+  return wrk.format("GET", urls[i])
+end
+function response(status, headers, body)
+  answered = answered + 1
+  if status ~= 200 then failed = failed + 1 end
+  if answered == %(total)d then
+    wrk.thread:stop()
+    ffi.C.kill(ffi.C.getpid(), 2)
+  end
+end
+function done(summary, latency, requests)
+  local failed_total = 0
+  for _, t in ipairs(threads) do failed_total = failed_total + t:get("failed") end
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%f %%f %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    failed_total + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def run_wrk(base: str, urls: list[str], clients: int, tmp: Path) -> tuple[int, float, float, float, int]:
+    """One pass of ``urls`` with wrk (a single thread is enough for 50 connections and costs least);
+    returns requests, seconds, p50 and p99 in ms, errors."""
+    listing, script = tmp / "urls.txt", tmp / "urls.lua"
+    listing.write_text("".join(quote(u, safe="/?=&%*") + "\n" for u in urls))
+    script.write_text(WRK_SCRIPT % {"urls": listing, "total": len(urls)})
+    command = ["wrk", "-t1", f"-c{clients}", "-d300s", "--timeout", "30s", "-s", str(script), base]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    fields = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", out)
+    if fields is None:
+        raise SystemExit(f"wrk printed no result:\n{out}")
+    requests, micros, p50, p99, errors = fields.groups()
+    return int(requests), int(micros) / 1e6, float(p50), float(p99), int(errors)
+
+
+def run_python(base: str, urls: list[str], clients: int, client: str) -> tuple[int, float, float, float, int]:
+    began = time.perf_counter()
+    latencies, errors = asyncio.run(run(base, urls, clients, client))
+    elapsed = time.perf_counter() - began
+    return len(latencies), elapsed, percentile(latencies, 50), percentile(latencies, 99), errors
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (the server and its workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        if current in stats:
+            total += (int(stats[current][11]) + int(stats[current][12])) / ticks  # utime + stime
+        todo.extend(children.get(current, []))
+    return total
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=1000, help="requests per endpoint")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per endpoint and pass")
     parser.add_argument("--workers", type=int, default=2, help="server processes")
-    parser.add_argument("--client", choices=["raw", "httpx"], default="raw", help="raw: minimal HTTP/1.1 client")
+    parser.add_argument(
+        "--client",
+        choices=["auto", "wrk", "raw", "httpx"],
+        default="auto",
+        help="auto: wrk if installed, else raw (a minimal asyncio HTTP/1.1 client)",
+    )
     parser.add_argument("--only", nargs="*", help="run only these phases (search, search-new, reader, json, static)")
     parser.add_argument("--db", type=Path, help="keep the store here (built if missing) instead of a temp file")
     args = parser.parse_args()
+    client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "raw")
 
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "load.db"
@@ -180,7 +273,7 @@ def main() -> None:
             rng.shuffle(words)
             plan = {
                 "search": [f"/search?q={QUERIES[i % len(QUERIES)]}" for i in range(args.requests)],
-                "search-new": [f"/search?q={w}" for w in words[args.clients : args.clients + args.requests]],
+                "search-new": [f"/search?q={w}" for w in words[: args.requests]],
                 "reader": [f"/doc/{rng.choice(docs)}" for _ in range(args.requests)],
                 "json": [
                     f"/quote/{d}/q{rng.randint(1, counts[d])}.json"
@@ -188,27 +281,31 @@ def main() -> None:
                 ],
                 "static": ["/static/favicon.svg"] * args.requests,
             }
+            head = f"{'endpoint':10} {'pass':4} {'requests':>8}  {'p50':>9}  {'p99':>9}  errors    req/s"
+            print(head + "  CPU: client server")
             for name, urls in plan.items():
                 if args.only and name not in args.only:
                     continue
-                if name != "search-new":
-                    # warm the caches and connections
-                    asyncio.run(run(base, urls[: args.clients], args.clients, args.client))
-                else:
-                    asyncio.run(run(base, [f"/search?q={w}" for w in words[: args.clients]], args.clients, args.client))
-                began, client_cpu = time.perf_counter(), time.process_time()
-                latencies, errors = asyncio.run(run(base, urls, args.clients, args.client))
-                elapsed = time.perf_counter() - began
-                client_cpu = time.process_time() - client_cpu
-                print(
-                    f"{name:10} {len(latencies):5} requests  p50 {percentile(latencies, 50):7.1f} ms  "
-                    f"p99 {percentile(latencies, 99):7.1f} ms  errors {errors}  "
-                    f"{len(latencies) / elapsed:6.1f} req/s  clients used {client_cpu / elapsed:4.0%} of a core",
-                    flush=True,
-                )
+                for label in ("cold", "warm"):
+                    client_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    server_cpu = tree_cpu(server.pid)
+                    if client == "wrk":
+                        requests, elapsed, p50, p99, errors = run_wrk(base, urls, args.clients, Path(tmp))
+                        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                        used = after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime
+                    else:
+                        before = time.process_time()
+                        requests, elapsed, p50, p99, errors = run_python(base, urls, args.clients, client)
+                        used = time.process_time() - before
+                    served = tree_cpu(server.pid) - server_cpu
+                    print(
+                        f"{name:10} {label:4} {requests:8}  {p50:6.1f} ms  {p99:6.1f} ms  {errors:6}  "
+                        f"{requests / elapsed:7.1f}  {used / elapsed:10.0%} {served / elapsed:6.0%}",
+                        flush=True,
+                    )
             print(
-                f"({len(docs)} documents, {args.clients} {args.client} clients, {args.workers} server workers, "
-                f"{os.cpu_count()} cores shared by clients and server)"
+                f"({len(docs)} documents, {args.clients} clients ({client}), {args.workers} server workers, "
+                f"{os.cpu_count()} cores shared by clients and server; CPU as a share of one core)"
             )
         finally:
             server.terminate()

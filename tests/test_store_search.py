@@ -7,6 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quotegraph.errors import StoreError
 from quotegraph.store import SEARCH_FACETS, VerdictRow, open_store
@@ -124,3 +126,28 @@ def _verdict(document_id: str) -> VerdictRow:
         source_used="none",
         source_reason="no corpus document is the cited work",
     )
+
+
+@given(
+    st.builds(
+        str.__add__,
+        st.text(alphabet=st.sampled_from("xé _-."), min_size=450, max_size=900),  # no term letters: matches come late
+        st.text(alphabet=st.sampled_from("abAB _-.é1"), max_size=300),
+    ),
+    st.sets(st.text(alphabet="ab1", min_size=1, max_size=3), max_size=2),
+    st.lists(st.text(alphabet="ab", min_size=1, max_size=2), max_size=2),
+)
+def test_snippet_start_with_find_equals_the_regular_expression(text: str, exact: set[str], prefixes: list[str]) -> None:
+    """The ``str.find`` shortcut for ASCII terms starts reading where the case-insensitive regex would."""
+    import re
+
+    from quotegraph.store.sqlite import _near_first
+
+    terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
+    expected = 0
+    if terms:
+        pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(terms) + r")(?![^\W_])", re.IGNORECASE)
+        match = pattern.search(text, 0, 1000)
+        if match and match.start() >= 400:
+            expected = text.rfind(" ", 0, match.start() - 300) + 1
+    assert _near_first(text, exact, prefixes, 1000) == expected

@@ -462,3 +462,113 @@ def test_quotation_page_shows_a_stored_verdict_and_its_diff(tmp_path: Path, samp
     assert narrowed["total"] == 1 and narrowed["hits"][0]["verdict"] == "altered"
     assert narrowed["hits"][0]["quote_id"] == "q1" and narrowed["hits"][0]["document_id"] == quoting
     assert html.escape(passage, quote=False) in page or passage in html.unescape(page)
+
+
+# -- the response cache ------------------------------------------------------------------------
+
+
+def _copy_store(source: Path, target: Path) -> Path:
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+@pytest.mark.slow
+def test_cached_pages_follow_the_store(tmp_path: Path, sample_db: Path) -> None:
+    """A page kept by the response cache is not served again once another document is ingested."""
+    from quotegraph.analyse import analyse
+    from quotegraph.read import read_file
+    from quotegraph.store import open_store
+
+    db = _copy_store(sample_db, tmp_path / "growing.db")
+    client = TestClient(create_app(str(db)))
+    before = client.get("/documents.json").json()["total"]
+    assert client.get("/documents.json").json()["total"] == before  # the second answer comes from the cache
+    html_before = client.get("/").text
+    extra = tmp_path / "extra.txt"
+    extra.write_text('The editor wrote: "Nobody had read the speech aloud before." It was 1957.\n', encoding="utf-8")
+    with open_store(db) as store:
+        doc = read_file(extra)
+        store.ingest(doc, analyse(doc))
+    assert client.get("/documents.json").json()["total"] == before + 1
+    assert client.get("/").text != html_before
+
+
+@pytest.mark.slow
+def test_cached_quotation_follows_a_saved_verdict(tmp_path: Path, sample_db: Path) -> None:
+    from quotegraph.store import VerdictRow, open_store
+
+    db = _copy_store(sample_db, tmp_path / "verdicts.db")
+    client = TestClient(create_app(str(db)))
+    with open_store(db) as store:
+        quoting, cited = (d.id for d in store.documents()[:2])
+    assert client.get(f"/quote/{quoting}/q1.json").json()["verification"] is None
+    assert client.get(f"/quote/{quoting}/q1.json").json()["verification"] is None  # now kept
+    with open_store(db) as store:
+        store.save_verdicts(
+            [
+                VerdictRow(
+                    document_id=quoting,
+                    quote_id="q1",
+                    verdict="faithful",
+                    confidence=1.0,
+                    cited_document_id=cited,
+                    source_document_id=cited,
+                    passage_start=0,
+                    passage_end=10,
+                    edits=(),
+                    source_used="cited",
+                    source_reason="test",
+                )
+            ]
+        )
+    assert client.get(f"/quote/{quoting}/q1.json").json()["verification"]["verdict"] == "faithful"
+
+
+@pytest.mark.slow
+def test_cache_keeps_pages_fragments_and_queries_apart(client: TestClient) -> None:
+    for _ in range(2):  # the second round is served from the cache
+        full = client.get("/search?q=Stalin")
+        fragment = client.get("/search?q=Stalin", headers={"HX-Request": "true"})
+        other = client.get("/search.json?q=Trotsky").json()
+        same_path = client.get("/search.json?q=Stalin").json()
+        assert "<html" in full.text and "<html" not in fragment.text
+        assert fragment.headers["vary"] == "HX-Request" and full.headers["vary"] == "HX-Request"
+        assert other["query"] == "Trotsky" and same_path["query"] == "Stalin"
+        assert full.headers["x-frame-options"] == "DENY"
+        assert "script-src 'self'" in full.headers["content-security-policy"]
+        assert full.headers["content-type"].startswith("text/html") and int(full.headers["content-length"]) == len(
+            full.content
+        )
+
+
+@pytest.mark.slow
+def test_concurrent_requests_for_a_new_page_build_it_once(
+    sample_db: Path, doc_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import httpx
+
+    from quotegraph.store.sqlite import SQLiteStore
+
+    app = create_app(str(sample_db))
+    loads: list[str] = []
+    original = SQLiteStore.get_document
+
+    def counted(self: SQLiteStore, ref: str, version: int | None = None) -> Any:
+        loads.append(ref)
+        return original(self, ref, version)
+
+    monkeypatch.setattr(SQLiteStore, "get_document", counted)
+
+    async def together() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            return await asyncio.gather(*(http.get(f"/doc/{doc_id}") for _ in range(6)))
+
+    answers = asyncio.run(together())
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len({a.text for a in answers}) == 1
+    assert loads == [doc_id]

@@ -127,18 +127,44 @@ def _fold_token(token: str) -> str:
 def _near_first(text: str, exact: set[str], prefixes: list[str], scan: int) -> int:
     """Where to start reading tokens: a little before the first place a term is written plainly.
 
-    Tokenising a long document from its start to a late match dominated search time; a regular
-    expression finds the first match in C. A term that only appears accented ("Léon" for "leon") is
-    not found this way, and then the whole text is read as before.
+    Tokenising a long document from its start to a late match dominated search time, so the first
+    match is found in C: with ``str.find`` in the lower-cased text when every term is ASCII (most
+    queries; a case-insensitive regular expression took a third of a search's snippets), else with a
+    regular expression. A term that only appears accented ("Léon" for "leon") is not found this way,
+    and then the whole text is read as before.
     """
-    terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
-    if not terms:
+    if not exact and not prefixes:
         return 0
-    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(terms) + r")(?![^\W_])", re.IGNORECASE)
-    found = pattern.search(text, 0, min(len(text), scan))
-    if found is None or found.start() < 400:
+    limit = min(len(text), scan)
+    lowered = text[:limit].lower()
+    if len(lowered) == limit and all(t.isascii() for t in (*exact, *prefixes)):
+        found = min(
+            *(_first_word_at(lowered, t, True) for t in exact),
+            *(_first_word_at(lowered, p, False) for p in prefixes),
+            limit,
+        )
+        start = found if found < limit else None
+    else:
+        terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
+        pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(terms) + r")(?![^\W_])", re.IGNORECASE)
+        match = pattern.search(text, 0, limit)
+        start = match.start() if match else None
+    if start is None or start < 400:
         return 0
-    return text.rfind(" ", 0, found.start() - 300) + 1
+    return text.rfind(" ", 0, start - 300) + 1
+
+
+def _first_word_at(lowered: str, term: str, whole: bool) -> int:
+    """Where ``term`` first starts a word of ``lowered`` (and ends one, if ``whole``); past the end if nowhere."""
+    at = lowered.find(term)
+    while at >= 0:
+        end = at + len(term)
+        if (at == 0 or not lowered[at - 1].isalnum()) and (
+            not whole or end == len(lowered) or not lowered[end].isalnum()
+        ):
+            return at
+        at = lowered.find(term, at + 1)
+    return len(lowered)
 
 
 def snippet(

@@ -8,14 +8,17 @@ comes from ``markup.render``, which escapes every piece of text itself.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import functools
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -56,6 +59,7 @@ from quotegraph.web.pages import (
 from quotegraph.web.urls import decode_cursor, doc_url, entity_url, link, next_link, quote_url
 
 CONTEXT = 320  # characters of text shown around a quotation
+BUILD_THREADS = 2  # pages built at once per process (anyio's default, 40, halved cold throughput)
 
 SECURITY_HEADERS = [
     (
@@ -98,6 +102,71 @@ class _SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class _ResponseCache:
+    """Pure ASGI layer in front of routing: a GET answered with 200 is kept, headers and body as sent,
+    under (path, query string, htmx or not) in the per-revision cache of ``corpus.py``, and sent again
+    as it was while the store's revision stays the same — no routing, validation, thread hop or
+    template. The store is read-only here and every page a function of its revision and URL; the
+    ``Accept`` header only chooses the shape of errors, which are never kept. Static files are left
+    to StaticFiles (already cheap, and not the store's).
+
+    Requests for a page that is being built wait for that build instead of building it again: when
+    many clients ask for the same new page at once (a link shared, a cold server), it is built once."""
+
+    def __init__(self, app: ASGIApp, stores: _Stores, corpus: Corpus) -> None:
+        self.app = app
+        self.stores = stores
+        self.corpus = corpus
+        self._building: dict[tuple[Any, ...], asyncio.Event] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        fragment = any(name == b"hx-request" and value == b"true" for name, value in scope["headers"])
+        key = (scope["path"], scope["query_string"], fragment)
+        revision = self.stores.get().revision()  # PRAGMA data_version: microseconds while nothing changed
+        building = self._building.get((revision, *key))
+        if building is not None:
+            await building.wait()
+        view = self.corpus.current(revision)
+        found = view.response(key) if view is not None else None
+        if found is not None:
+            await send({"type": "http.response.start", "status": 200, "headers": found[0]})
+            await send({"type": "http.response.body", "body": found[1]})
+            return
+        if building is None:
+            building = self._building[(revision, *key)] = asyncio.Event()
+            try:
+                await self._build(scope, receive, send, key, revision)
+            finally:
+                del self._building[(revision, *key)]
+                building.set()
+        else:  # the build waited for was not kept (an error, a redirect, too large): build this one
+            await self._build(scope, receive, send, key, revision)
+
+    async def _build(self, scope: Scope, receive: Receive, send: Send, key: tuple[Any, ...], revision: str) -> None:
+        """Run the application, keeping a 200 answer for the revision read before it ran."""
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def keeping(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body" and start.get("status") == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # kept only if the view of the revision read before the request is still the current
+                    # one: a page built while the store changed is never filed under the old revision
+                    built = self.corpus.current(revision)
+                    if built is not None:
+                        built.keep_response(key, list(start["headers"]), b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, keeping)
 
 
 # -- data → models ------------------------------------------------------------------------------
@@ -201,7 +270,16 @@ def create_app(db: str) -> FastAPI:
     corpus = Corpus()
     with open_store(db, read_only=True) as store:  # fails now, with a numbered error, not on a request
         corpus.view(store)  # the merged entities every page links to, before the first request waits for them
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        """Few build threads: builds hold the GIL, so more threads only interleave them, and each thread
+        has its own connection with its own page cache and facet data to fill before it is fast."""
+        anyio.to_thread.current_default_thread_limiter().total_tokens = BUILD_THREADS
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="quotegraph",
         version=__version__,
         description="Who said what, when, quoting whom. Every page has a JSON twin: add `.json` to its path. "
@@ -210,6 +288,7 @@ def create_app(db: str) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(_SecurityHeaders)
+    app.add_middleware(_ResponseCache, stores=stores, corpus=corpus)  # outermost: it keeps the security headers too
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     _install_error_handlers(app)
@@ -227,41 +306,24 @@ def create_app(db: str) -> FastAPI:
         of the page's data, for its download links."""
 
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-            def cached(request: Request, kind: str, make: Callable[[], tuple[bytes, str]]) -> Response:
-                """The store is read-only here and every page a function of its revision and URL, so a
-                rendered page is kept (per revision) and served again as it was."""
-                fragment = request.headers.get("hx-request") == "true"
-                view = corpus.view(stores.get())
-                key = (kind, request.url.path, request.url.query, fragment)
-                found = view.response(key)
-                if found is None:
-                    found = make()
-                    view.keep_response(key, *found)
-                return Response(found[0], media_type=found[1], headers={"Vary": "HX-Request"})
-
             @functools.wraps(fn)
             def as_json(**kwargs: Any) -> Any:
                 request = kwargs["request"]
                 try:
-                    return cached(
-                        request, "json", lambda: (fn(**kwargs).model_dump_json().encode(), "application/json")
-                    )
+                    body = fn(**kwargs).model_dump_json().encode()
                 except _Moved as moved:
                     return RedirectResponse(link(moved.path + ".json", dict(request.query_params)), 307)
+                return Response(body, media_type="application/json", headers={"Vary": "HX-Request"})
 
             @functools.wraps(fn)
             def as_html(**kwargs: Any) -> Any:
                 request = kwargs["request"]
-
-                def make() -> tuple[bytes, str]:
-                    data = fn(**kwargs)
-                    body = render_page(request, template, data=data, downloads=downloads(selection(data), formats))
-                    return body.encode(), "text/html; charset=utf-8"
-
                 try:
-                    return cached(request, "html", make)
+                    data = fn(**kwargs)
                 except _Moved as moved:
                     return RedirectResponse(link(moved.path, dict(request.query_params)), 307)
+                body = render_page(request, template, data=data, downloads=downloads(selection(data), formats))
+                return HTMLResponse(body, headers={"Vary": "HX-Request"})
 
             app.get(path + ".json", response_model=model, responses=ERROR_RESPONSES, summary=summary)(as_json)
             app.get(path, response_class=HTMLResponse, include_in_schema=False)(as_html)
