@@ -482,7 +482,7 @@ def tag_unknown(
                 break
 
 
-_NER_CONTEXT = 40  # characters of context on each side of an unknown name
+_NER_CONTEXT = 30  # characters of context on each side of an unknown name
 
 
 def _word_boundary(text: str, pos: int, forward: bool) -> int:
