@@ -64,6 +64,8 @@ def relations(family: Family) -> dict[str, str]:
 
 def test_words_ignore_case_accents_apostrophes_and_punctuation() -> None:
     assert words("“Léon’s  BOOK,” he said…") == ("leons", "book", "he", "said")
+    # the words verification compares: a line-end hyphen joins, a number keeps its separators
+    assert words("the re-\nvolution of 1,000") == ("the", "revolution", "of", "1,000")
 
 
 def test_verbatim_cut_and_elided_occurrences_make_one_family() -> None:

@@ -49,6 +49,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from quotegraph.verify.tokens import ELISION, STOPWORDS, elisions, tokenize
+
 Relation = Literal["representative", "verbatim", "cut", "elided", "translation"]
 
 SHINGLE = 4  # words per shingle: long enough that shingles of common words are rare
@@ -67,8 +69,6 @@ MIN_SHARED_CONTENT = 0.4  # share of the shorter one's content words two transla
 TRANSLATION_MIN_WORDS = 12  # shorter texts' vectors say too little to call them translations
 RARE_SHARE = 0.05  # a content word in at most 5 % of the other distinct quotations (at least 1) is rare
 
-_ELISION = re.compile(r"\[\s*(?:…|\.\s*\.\s*\.)\s*\]|\(\s*(?:…|\.\s*\.\s*\.)\s*\)|…|\.\s*\.\s*\.")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 
@@ -125,29 +125,33 @@ class Match:
 
 @cache
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS  # spaCy's list: no model is loaded for it
-
-    return frozenset(w.replace("'", "").replace("’", "") for w in STOP_WORDS)
+    return frozenset(_fold(w) for w in STOPWORDS)
 
 
 def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "'’")
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch != "'")
 
 
 def words(text: str) -> tuple[str, ...]:
-    """The words of a text, case, accents, apostrophes and punctuation ignored."""
-    return tuple(_fold(w) for w in _WORD.findall(text))
+    """The words of a text as verification compares them (case, marks, line-end hyphens ignored),
+    accents and apostrophes ignored too."""
+    return tuple(_fold(t.key) for t in tokenize(text))
 
 
 def segments(text: str) -> tuple[tuple[str, ...], ...]:
     """The runs of words between elision marks ("…", "...", "[…]"): a cut never spans one."""
-    return tuple(s for s in (words(part) for part in _ELISION.split(text)) if s)
+    parts, at = [], 0
+    for start, end in elisions(text):
+        parts.append(text[at:start])
+        at = end
+    parts.append(text[at:])
+    return tuple(s for s in (words(part) for part in parts) if s)
 
 
 def embedding_text(text: str) -> str:
     """The form a quotation is embedded in (and cached by): elisions out, marks and spaces unified."""
-    plain = unicodedata.normalize("NFKC", _ELISION.sub(" ", text)).translate(_QUOTE_MARKS)
+    plain = unicodedata.normalize("NFKC", ELISION.sub(" ", text)).translate(_QUOTE_MARKS)
     return " ".join(plain.split())
 
 

@@ -21,7 +21,7 @@ _WORD = re.compile(
 _LINE_END_HYPHEN = re.compile(r"-[ \t]*\r?\n[ \t]*")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 # Elision marks: an ellipsis (one character or three dots, spaced or not), bracketed or not.
-_ELISION = re.compile(r"[\[(]\s*(?:…|\.\s?\.\s?\.)\s*[\])]|…|\.\s?\.\s?\.")
+ELISION = re.compile(r"[\[(]\s*(?:…|\.\s?\.\s?\.)\s*[\])]|…|\.\s?\.\s?\.")
 
 NEGATIONS = frozenset(
     "not no never nothing none nobody nowhere neither nor without cannot hardly scarcely barely".split()
@@ -96,4 +96,4 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def elisions(text: str) -> list[tuple[int, int]]:
     """Spans of the elision marks ("…", "...", "[…]", "[...]") a quotation uses to say words are left out."""
-    return [(m.start(), m.end()) for m in _ELISION.finditer(text)]
+    return [(m.start(), m.end()) for m in ELISION.finditer(text)]
