@@ -194,3 +194,29 @@ def test_the_1956_translation_of_the_postscript_is_a_translation_variant_of_docu
     assert abused.verdict == "not_in_source"
     assert abused.comparison is not None
     assert any(e.type == "insertion" and "abuses" in e.quoted_text for e in abused.comparison.edits)
+
+
+def test_a_verdict_against_a_source_that_changed_since_is_no_longer_shown(store: SQLiteStore) -> None:
+    verifier = CorpusVerifier(store)
+    q = next(q for q in verifier.verifiable() if q.quote_id == "q1")
+    choice = verifier.choose(q, None)
+    store.save_verdicts([verdict_row(q, choice, verifier.check(q.text, choice, q.document_id))])
+    assert store.verdict_of(q.document_id, "q1") is not None
+    revised = document("testament.txt", TESTAMENT + " A later addition.", "Letter to the Congress")
+    store.ingest(revised, Analysis(revised.name, revised.metadata, ()))  # the cited source's new version
+    assert store.verdict_of(q.document_id, "q1") is None
+    assert store.verdicts() == []
+
+
+def test_verify_goes_on_without_the_embedding_model(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quotegraph.errors import EmbeddingModelNotInstalled
+    from quotegraph.link import embed
+
+    def missing() -> str:
+        raise EmbeddingModelNotInstalled("the embedding model package is not installed")
+
+    monkeypatch.setattr(embed, "model_name", missing)
+    result = CliRunner().invoke(cli, ["verify", "--all", "--db", store.path])
+    assert result.exit_code == 0, result.output
+    assert "translations are not recognised" in result.output
+    assert store.verdicts()

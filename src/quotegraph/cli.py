@@ -713,12 +713,17 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
 
 
 def _semantic_similarity() -> Any:
-    """The sentence-embedding similarity of ``quotegraph.link.embed`` when installed, else None."""
+    """The sentence-embedding similarity of ``quotegraph.link.embed``, or None when its model package
+    is not installed: verification then goes on without the translation check, and says so."""
+    from quotegraph.errors import EmbeddingModelNotInstalled
+    from quotegraph.link import embed
+
     try:
-        from quotegraph.link import embed  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
+        embed.model_name()
+    except EmbeddingModelNotInstalled as exc:
+        _progress(f"{exc}; translations are not recognised in this run")
         return None
-    return getattr(embed, "similarity", None)
+    return embed.similarity
 
 
 @cli.command()

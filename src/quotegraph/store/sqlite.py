@@ -989,6 +989,12 @@ class SQLiteStore(Store):
         "d.id, q.id, v.verdict, v.confidence, v.cited_document_id, v.source_document_id, v.passage_start, "
         "v.passage_end, v.edits, v.source_used, v.source_reason, v.elsewhere, v.similarity, v.verified_at"
     )
+    # A verdict holds offsets into the versions it was checked against: once either is replaced by a
+    # newer version, it no longer says anything (``quotegraph verify`` gives a new one).
+    _VERDICT_SOURCES_CURRENT = (
+        " AND NOT EXISTS (SELECT 1 FROM document s WHERE s.is_current = 0 "
+        "AND s.id IN (v.cited_document_id, v.source_document_id))"
+    )
 
     @staticmethod
     def _verdict_row(r: Sequence[Any]) -> VerdictRow:
@@ -1023,7 +1029,8 @@ class SQLiteStore(Store):
                 params.append(verdict)
             rows = db.execute(
                 f"SELECT {self._VERDICT_COLUMNS} FROM verdict v JOIN quote q ON q.pk = v.quote_pk "
-                f"JOIN document d ON d.pk = q.doc_pk WHERE {' AND '.join(where)} ORDER BY d.name, d.id, q.seq",
+                f"JOIN document d ON d.pk = q.doc_pk WHERE {' AND '.join(where)}{self._VERDICT_SOURCES_CURRENT} "
+                "ORDER BY d.name, d.id, q.seq",
                 params,
             ).fetchall()
         return [self._verdict_row(r) for r in rows]
@@ -1032,7 +1039,7 @@ class SQLiteStore(Store):
         with self._guard("reading a verdict") as db:
             row = db.execute(
                 f"SELECT {self._VERDICT_COLUMNS} FROM verdict v JOIN quote q ON q.pk = v.quote_pk "
-                "JOIN document d ON d.pk = q.doc_pk WHERE d.id = ? AND q.id = ?",
+                "JOIN document d ON d.pk = q.doc_pk WHERE d.id = ? AND q.id = ?" + self._VERDICT_SOURCES_CURRENT,
                 (document_id, quote_id),
             ).fetchone()
         return None if row is None else self._verdict_row(row)
