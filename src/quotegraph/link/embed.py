@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar
@@ -116,5 +117,12 @@ class Embedder:
 
 def similarity(a: str, b: str) -> float:
     """Cosine similarity of two texts with the process's embedder (what verification's translation
-    check calls; the model loads on first use)."""
-    return Embedder.load().similarity(a, b)
+    check calls, one quotation against many candidate passages: each text is embedded once)."""
+    return float(_vector(a) @ _vector(b))
+
+
+@lru_cache(maxsize=4096)
+def _vector(text: str) -> NDArray[np.float32]:
+    """The model loads on first use."""
+    vector: NDArray[np.float32] = Embedder.load().embed([text])[0]
+    return vector
