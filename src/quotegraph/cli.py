@@ -740,7 +740,7 @@ def _semantic_similarity() -> Any:
 @_db_option
 def verify(quote_ref: str | None, text: str | None, source_ref: str | None, every: bool, fmt: str, db: str) -> None:
     """Was a quotation quoted faithfully? QUOTE_ID is a permalink DOC#q12 (DOC: id, file name or path)."""
-    from quotegraph.errors import QuoteNotFound
+    from quotegraph.store.base import find_quote
     from quotegraph.verify.corpus import CorpusVerifier, verdict_row
 
     if (quote_ref is not None) + (text is not None) + every != 1:
@@ -765,13 +765,7 @@ def verify(quote_ref: str | None, text: str | None, source_ref: str | None, ever
             label, quoted = "--text", text
         else:
             assert quote_ref is not None
-            doc_ref, _, quote_id = quote_ref.rpartition("#")
-            document_id = store.resolve(doc_ref)
-            found = next((q for q in store.quotes(document=document_id) if q.quote_id == quote_id), None)
-            if found is None:
-                raise QuoteNotFound(
-                    f"{document_id} has no quotation {quote_id!r}: run `quotegraph quotes --document {doc_ref}`"
-                )
+            found = find_quote(store, quote_ref)
             choice = verifier.choose(found, source_ref)
             verification = verifier.check(found.text, choice, found.document_id)
             store.save_verdicts([verdict_row(found, choice, verification)])

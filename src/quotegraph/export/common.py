@@ -11,9 +11,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from quotegraph import __version__
-from quotegraph.errors import QuoteNotFound
 from quotegraph.model import Document, Entity, Metadata, Quote
-from quotegraph.store.base import DocumentRow, QuoteRow, Store, StoredDocument
+from quotegraph.store.base import DocumentRow, QuoteRow, Store, StoredDocument, find_quote
 
 MACHINE_NOTE = f"Machine-extracted by quotegraph {__version__}; check against the original"
 
@@ -113,23 +112,10 @@ def document_row(stored: StoredDocument) -> DocumentRow:
     )
 
 
-def split_permalink(permalink: str) -> tuple[str, str]:
-    """``DOC#q12`` → (``DOC``, ``q12``); QuoteNotFound when it is not of that form."""
-    doc, sep, qid = permalink.rpartition("#")
-    if not sep or not doc or not qid:
-        raise QuoteNotFound(f"{permalink!r} is not a quotation reference: write DOC#q12 (see `quotegraph quotes`)")
-    return doc, qid
-
-
 def selected_quotes(store: Store, sel: Selection) -> list[QuoteRow]:
     """The quotations the filters keep, in the store's order."""
     if sel.quote:
-        doc_ref, qid = split_permalink(sel.quote)
-        doc_id = store.resolve(doc_ref)
-        found = [q for q in store.quotes(document=doc_id) if q.quote_id == qid]
-        if not found:
-            raise QuoteNotFound(f"document {doc_ref!r} has no quotation {qid!r}: run `quotegraph show {doc_ref}`")
-        return found
+        return [find_quote(store, sel.quote)]
     return store.quotes(speaker=sel.speaker, kind=sel.kind, document=sel.document)
 
 

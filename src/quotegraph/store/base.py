@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
+from quotegraph.errors import QuoteNotFound
 from quotegraph.model import Analysis, Document
 
 if TYPE_CHECKING:
@@ -372,3 +373,15 @@ class Store(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+
+def find_quote(store: Store, permalink: str) -> QuoteRow:
+    """The quotation a permalink ``DOC#q12`` names (DOC: id, file name or path); QuoteNotFound when
+    it is not of that form or the document has no such quotation."""
+    doc_ref, sep, quote_id = permalink.rpartition("#")
+    if not sep or not doc_ref or not quote_id:
+        raise QuoteNotFound(f"{permalink!r} is not a quotation reference: write DOC#q12 (see `quotegraph quotes`)")
+    found = next((q for q in store.quotes(document=store.resolve(doc_ref)) if q.quote_id == quote_id), None)
+    if found is None:
+        raise QuoteNotFound(f"document {doc_ref!r} has no quotation {quote_id!r}: run `quotegraph show {doc_ref}`")
+    return found
