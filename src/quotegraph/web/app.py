@@ -45,6 +45,7 @@ from quotegraph.link.timeline import Statement, within
 from quotegraph.model import Quote
 from quotegraph.store import SEARCH_FACETS, DocumentRow, QuoteRow, Store, open_store
 from quotegraph.verify import compare
+from quotegraph.verify.corpus import edit_json
 from quotegraph.web import models
 from quotegraph.web.corpus import HIGHLIGHT, Corpus, CorpusView
 from quotegraph.web.markup import split_marked
@@ -573,16 +574,7 @@ def create_app(db: str) -> FastAPI:
                     "text": member.text,
                     "relation": member.relation,
                     "similarity": member.similarity,
-                    "edits": [
-                        {
-                            "type": e.type,
-                            "here": e.quoted_text,
-                            "there": e.passage_text,
-                            "marked": e.marked,
-                            "severe": e.severe,
-                        }
-                        for e in comparison.edits
-                    ],
+                    "edits": [edit_json(e) for e in comparison.edits],  # quoted: here, passage: there
                 }
             )
         return out
