@@ -29,7 +29,7 @@ def lenins_letter() -> SourceText:
     """Lenin's letter as 003 quotes it: the testament (line 57) and its postscript (line 61)."""
     lines = LENIN_003.splitlines()
     quoted = [re.search(r"“(.*)”", lines[n]) for n in (56, 60)]
-    return SourceText("letter", "\n\n".join(m.group(1) for m in quoted if m), "Lenin's letter")
+    return SourceText("letter", "\n\n".join(m.group(1) for m in quoted if m))
 
 
 # -- tokens ---------------------------------------------------------------------------------------

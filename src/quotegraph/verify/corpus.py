@@ -39,10 +39,8 @@ class CorpusVerifier:
         self._sources: dict[str, SourceText] = {}
 
     def source(self, document_id: str) -> SourceText:
-        if document_id not in self._sources:
-            stored = self.store.get_document(document_id)
-            title = stored.analysis.metadata.title or stored.document.metadata.title
-            self._sources[document_id] = SourceText(document_id, stored.document.text, title)
+        if document_id not in self._sources:  # the text alone: no analysis to decode
+            self._sources[document_id] = SourceText(document_id, self.store.texts([document_id])[document_id])
         return self._sources[document_id]
 
     def choose(self, quote: QuoteRow | None, explicit: str | None) -> SourceChoice:

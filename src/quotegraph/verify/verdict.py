@@ -48,11 +48,10 @@ ELSEWHERE_WORDS = 3.0  # a quotation must weigh this much (about three words tha
 class SourceText:
     """A source document made ready for verification: its word index is built once, here."""
 
-    __slots__ = ("_sentences", "id", "index", "title")
+    __slots__ = ("_sentences", "id", "index")
 
-    def __init__(self, id: str, text: str, title: str | None = None) -> None:
+    def __init__(self, id: str, text: str) -> None:
         self.id = id
-        self.title = title
         self.index = SourceIndex(text)
         self._sentences: list[Span] | None = None
 
