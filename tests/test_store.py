@@ -29,7 +29,15 @@ from quotegraph.model import (
     Source,
     Span,
 )
-from quotegraph.store import SQLiteStore, Store, open_store
+from quotegraph.store import (
+    MarkedDate,
+    MarkedEntity,
+    MarkedQuote,
+    SQLiteStore,
+    Store,
+    StoredDocument,
+    open_store,
+)
 from quotegraph.store.sqlite import fold, fts_query
 
 # -- fixtures -------------------------------------------------------------------------------------
@@ -423,6 +431,45 @@ def test_round_trip_is_lossless_for_arbitrary_records(pair: tuple[Document, Anal
     assert stored.analysis == analysis
 
 
+def flat(stored: StoredDocument) -> tuple[tuple[MarkedQuote, ...], tuple[MarkedEntity, ...], tuple[MarkedDate, ...]]:
+    """What ``marked_document`` should read: the stored analysis as rows, in its order."""
+    analysis = stored.analysis
+    return (
+        tuple(MarkedQuote.of(q) for q in analysis.quotes),
+        tuple(MarkedEntity(e.canonical, e.type, s.start, s.end) for e in analysis.entities for s in e.spans),
+        tuple(MarkedDate(d.start, d.end, d.text, d.value) for d in analysis.dates),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents_and_analyses())
+def test_the_light_reads_hold_what_get_document_holds(pair: tuple[Document, Analysis]) -> None:
+    doc, analysis = pair
+    with SQLiteStore(":memory:") as store:
+        store.ingest(doc, analysis)
+        stored = store.get_document(doc.id)
+        marked = store.marked_document(doc.id)
+        assert (marked.document, marked.analysis_metadata) == (stored.document, stored.analysis.metadata)
+        assert (marked.quotes, marked.entity_spans, marked.dates) == flat(stored)
+        assert (marked.version, marked.current, marked.ingested_at, marked.versions) == (
+            stored.version,
+            stored.current,
+            stored.ingested_at,
+            stored.versions,
+        )
+        by_id = {q.id: q for q in analysis.quotes}
+        for quote_id in [*by_id, "q0", "'; DROP TABLE quote; --"]:
+            context = store.quote_context(doc.id, quote_id)
+            assert (context.row, context.text, context.current) == (store.documents()[0], doc.text, True)
+            quote = by_id.get(quote_id)
+            assert context.quote == quote
+            if quote is None:
+                assert (context.parent, context.children) == (None, ())
+            else:
+                assert context.parent == (by_id.get(quote.parent) if quote.parent is not None else None)
+                assert context.children == tuple(q for q in analysis.quotes if q.parent == quote_id)
+
+
 # -- idempotency and versions ---------------------------------------------------------------------
 
 
@@ -496,6 +543,19 @@ def test_changed_content_becomes_a_new_version(tmp_path: Path) -> None:
         ]
         with pytest.raises(DocumentNotFound, match="no version 3"):
             store.get_document("000_pollitt.txt", version=3)
+        # the light reads resolve references and versions as get_document does
+        marked = store.marked_document("000_pollitt", version=1)
+        assert (marked.document, marked.current, marked.versions) == (old_doc, False, 2)
+        assert (marked.quotes, marked.entity_spans, marked.dates) == flat(old)
+        assert store.marked_document(old_doc.id, version=2).document == new_doc
+        with pytest.raises(DocumentNotFound, match="no version 3"):
+            store.marked_document("000_pollitt.txt", version=3)
+        context = store.quote_context(old_doc.id, "q2")
+        assert (context.row.id, context.row.version, context.current) == (old_doc.id, 1, False)
+        assert context.quote == old_analysis.quotes[1] and context.text == old_doc.text
+        assert store.quote_context("000_pollitt.txt", "q1").quote == new_analysis.quotes[0]
+        with pytest.raises(DocumentNotFound):
+            store.quote_context("no-such-document", "q1")
     check_integrity(path)
 
 

@@ -8,12 +8,15 @@ import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
-from quotegraph.web.markup import Mark, highlighted, render, split_marked
+from quotegraph.web.markup import Mark, escape_all, highlighted, render, split_marked
+from quotegraph.web.urls import entity_url, quote_url
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette's notice that its TestClient will move to httpx2
@@ -94,6 +97,49 @@ def test_markup_in_text_and_attributes_is_escaped() -> None:
     out = str(render('<b onclick="x">', [Mark(0, 3, "span", (("title", '"><script>'),))]))
     assert "<script>" not in out and "<b" not in out
     assert text_of(out) == '<b onclick="x">'
+
+
+def test_a_lead_element_opens_the_first_piece_only() -> None:
+    lead = ("a", (("href", "/q?a=1&b=2"), ("title", '"q1"')))
+    out = render("abcdef", [Mark(1, 5, "span", (("class", "q"),), 1, (("id", "q1"),), lead), Mark(3, 6, "b", layer=0)])
+    assert str(out) == (
+        'a<span class="q" id="q1"><a href="/q?a=1&amp;b=2" title="&#34;q1&#34;"></a>bc</span>'
+        '<b><span class="q" data-cont="1">de</span>f</b>'
+    )
+
+
+tricky = st.text(alphabet=st.sampled_from("ab <>&\"'\x00\x01\x02\x03é“"), max_size=12)
+
+
+@given(st.lists(tricky, max_size=6))
+def test_escaping_pieces_together_is_escaping_each(pieces: list[str]) -> None:
+    assert escape_all(pieces) == [str(escape(piece)) for piece in pieces]
+
+
+@given(tricky, st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), tricky, tricky), max_size=6))
+def test_attribute_values_come_back_as_they_were(text: str, spans: list[tuple[int, int, str, str]]) -> None:
+    marks = [
+        Mark(min(a, b), max(a, b), "span", (("title", title),), 0, (("id", ident),), ("a", (("title", ident),)))
+        for a, b, title, ident in spans
+    ]
+    found: list[dict[str, str | None]] = []
+
+    class Attributes(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append(dict(attrs))
+
+    Attributes(convert_charrefs=True).feed(str(render(text, marks)))
+    titles = {m.attrs[0][1] for m in marks if 0 <= m.start < m.end <= len(text)}
+    idents = {m.first_attrs[0][1] for m in marks if 0 <= m.start < m.end <= len(text)}
+    assert {a["title"] for a in found if "id" not in a and "data-cont" not in a} <= idents  # the leads
+    assert {a["title"] for a in found if "id" in a} == titles
+    assert {a["id"] for a in found if "id" in a} == idents
+
+
+@given(st.text(max_size=20))
+def test_link_segments_are_quoted_as_quote_does(value: str) -> None:
+    assert entity_url(value) == "/entity/" + quote(value, safe="")
+    assert quote_url(value, value) == f"/quote/{quote(value, safe='')}/{quote(value, safe='')}"
 
 
 @given(st.text(alphabet=st.sampled_from("ab<>&\x02\x03 "), max_size=40))
@@ -556,13 +602,13 @@ def test_concurrent_requests_for_a_new_page_build_it_once(
 
     app = create_app(str(sample_db))
     loads: list[str] = []
-    original = SQLiteStore.get_document
+    original = SQLiteStore.marked_document  # the reader's one read of the document
 
     def counted(self: SQLiteStore, ref: str, version: int | None = None) -> Any:
         loads.append(ref)
         return original(self, ref, version)
 
-    monkeypatch.setattr(SQLiteStore, "get_document", counted)
+    monkeypatch.setattr(SQLiteStore, "marked_document", counted)
 
     async def together() -> list[httpx.Response]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:

@@ -65,7 +65,11 @@ class DocumentView:
 
 def merged_metadata(stored: StoredDocument) -> Metadata:
     """The analysis's metadata where it says something, the reader's otherwise (as the store lists it)."""
-    analysed, read = stored.analysis.metadata, stored.document.metadata
+    return merge_metadata(stored.analysis.metadata, stored.document.metadata)
+
+
+def merge_metadata(analysed: Metadata, read: Metadata) -> Metadata:
+    """``analysed`` where it says something, ``read`` otherwise."""
     values: dict[str, Any] = {}
     for f in fields(Metadata):
         mine = getattr(analysed, f.name)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, Self
 
 from quotegraph.errors import QuoteNotFound
-from quotegraph.model import Analysis, Document
+from quotegraph.model import Analysis, Document, Metadata, Quote
 
 if TYPE_CHECKING:
     from quotegraph.link.families import Family
@@ -32,7 +32,7 @@ class IngestResult:
 
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
-    """One line of a document listing: the current version of a document."""
+    """One line of a document listing: a version of a document (``documents`` lists the current ones)."""
 
     id: str
     name: str
@@ -58,6 +58,89 @@ class StoredDocument:
     current: bool
     ingested_at: str
     versions: int  # how many versions its lineage has; ``get_document(ref, version=n)`` for others
+
+
+class MarkedQuote(NamedTuple):
+    """A quotation as the reader marks and lists it (``QuoteRow`` without the document)."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: str | None
+    cue: str | None
+    work: str | None
+    page: str | None
+    edition: str | None
+    parent: str | None
+
+    @classmethod
+    def of(cls, q: Quote) -> MarkedQuote:
+        """The row of a quotation read whole (``get_document``, ``quote_context``)."""
+        source = q.source
+        return cls(
+            q.id,
+            q.start,
+            q.end,
+            q.text,
+            q.kind,
+            q.speaker,
+            q.cue,
+            source.work if source is not None else None,
+            source.page if source is not None else None,
+            source.edition if source is not None else None,
+            q.parent,
+        )
+
+
+class MarkedEntity(NamedTuple):
+    """One span of an entity (an entity named three times gives three)."""
+
+    canonical: str
+    type: str
+    start: int
+    end: int
+
+
+class MarkedDate(NamedTuple):
+    """A date written in the text, with its ISO 8601 value when it has one."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedDocument:
+    """A document version with what its text has marked in it as flat rows, in the order of its analysis
+    (entity spans entity by entity): what a page showing the whole text needs. Named tuples instead of
+    the analysis's objects, because building a few hundred of those cost more than the page."""
+
+    document: Document
+    analysis_metadata: Metadata  # the document's own metadata is ``document.metadata``
+    quotes: tuple[MarkedQuote, ...]
+    entity_spans: tuple[MarkedEntity, ...]
+    dates: tuple[MarkedDate, ...]
+    version: int
+    current: bool
+    ingested_at: str
+    versions: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteContext:
+    """One quotation with what a page about it shows: the listing row and text of its document version,
+    the quotation it is nested in and those nested in it — read without the rest of the analysis (every
+    other quotation, the entities, the dates), which is most of what ``get_document`` spends."""
+
+    row: DocumentRow  # of the version the reference resolved to, which need not be the current one
+    text: str
+    current: bool
+    quote: Quote | None  # None: the document has no quotation of that id
+    parent: Quote | None
+    children: tuple[Quote, ...]  # in document order
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +351,15 @@ class Store(Protocol):
 
     def get_document(self, ref: str, version: int | None = None) -> StoredDocument:
         """Resolve an id, id prefix (≥ 6), name, stem or source path; raise DocumentNotFound."""
+        ...
+
+    def marked_document(self, ref: str, version: int | None = None) -> MarkedDocument:
+        """What ``get_document(ref, version)`` holds, with the analysis as flat rows: for display."""
+        ...
+
+    def quote_context(self, ref: str, quote_id: str) -> QuoteContext:
+        """The quotation ``quote_id`` of the document ``ref`` resolves to (as for ``get_document``), with
+        its parent and children; raise DocumentNotFound when no document matches ``ref``."""
         ...
 
     def resolve(self, ref: str) -> str:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from importlib import resources
-from itertools import islice
+from itertools import islice, starmap
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
@@ -49,6 +49,11 @@ from quotegraph.store.base import (
     FamilyRow,
     IngestResult,
     IngestStatus,
+    MarkedDate,
+    MarkedDocument,
+    MarkedEntity,
+    MarkedQuote,
+    QuoteContext,
     QuoteRow,
     SearchHit,
     SearchPage,
@@ -673,21 +678,62 @@ class SQLiteStore(Store):
     def get_document(self, ref: str, version: int | None = None) -> StoredDocument:
         """Resolve ``ref`` (see ``resolve``); ``version`` picks another version of the same document."""
         with self._guard(f"reading document {ref!r}") as db:
-            pk = self._resolve(db, ref)
-            if version is not None:
-                row = db.execute(
-                    "SELECT d.pk FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk "
-                    "WHERE r.pk = ? AND d.version = ?",
-                    (pk, version),
-                ).fetchone()
-                if row is None:
-                    count = db.execute(
-                        "SELECT count(*) FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk WHERE r.pk = ?",
+            return self._load(db, self._resolve_version(db, ref, version))
+
+    def marked_document(self, ref: str, version: int | None = None) -> MarkedDocument:
+        """``get_document``'s version, read as flat rows."""
+        with self._guard(f"reading document {ref!r}") as db:
+            pk = self._resolve_version(db, ref, version)
+            document, _, analysis_metadata, version, current, ingested_at, versions = self._document_of(db, pk)
+            quotes = tuple(
+                map(
+                    MarkedQuote._make,
+                    db.execute(
+                        "SELECT id, span_start, span_end, text, kind, speaker, cue, work, page, edition, parent "
+                        "FROM quote WHERE doc_pk = ? ORDER BY seq",
                         (pk,),
-                    ).fetchone()[0]
-                    raise DocumentNotFound(f"{ref!r} has no version {version}: it has versions 1 to {count}")
-                pk = row[0]
-            return self._load(db, pk)
+                    ),
+                )
+            )
+            entities = db.execute(
+                "SELECT canonical, type, spans FROM entity WHERE doc_pk = ? ORDER BY seq", (pk,)
+            ).fetchall()
+            # all the spans decoded by one json.loads (as in _load; SQLite's json_each cost three times as much)
+            spans = json.loads("[" + ",".join([e[2] for e in entities]) + "]")
+            entity_spans = tuple(
+                MarkedEntity(canonical, type_, start, end)
+                for (canonical, type_, _), pairs in zip(entities, spans, strict=True)
+                for start, end in pairs
+            )
+            dates = tuple(
+                map(
+                    MarkedDate._make,
+                    db.execute(
+                        "SELECT span_start, span_end, text, value FROM date_ref WHERE doc_pk = ? ORDER BY seq", (pk,)
+                    ),
+                )
+            )
+        return MarkedDocument(
+            document, analysis_metadata, quotes, entity_spans, dates, version, current, ingested_at, versions
+        )
+
+    def _resolve_version(self, db: sqlite3.Connection, ref: str, version: int | None) -> int:
+        """The pk of the document ``ref`` resolves to, or of its version ``version``."""
+        pk = self._resolve(db, ref)
+        if version is None:
+            return pk
+        row = db.execute(
+            "SELECT d.pk FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk "
+            "WHERE r.pk = ? AND d.version = ?",
+            (pk, version),
+        ).fetchone()
+        if row is None:
+            count = db.execute(
+                "SELECT count(*) FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk WHERE r.pk = ?",
+                (pk,),
+            ).fetchone()[0]
+            raise DocumentNotFound(f"{ref!r} has no version {version}: it has versions 1 to {count}")
+        return int(row[0])
 
     def resolve(self, ref: str) -> str:
         """The document id ``ref`` stands for (current version unless ``ref`` is an id or prefix)."""
@@ -769,7 +815,33 @@ class SQLiteStore(Store):
     def _lineages(db: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[int]:
         return sorted({int(r[0]) for r in db.execute(sql, params)})
 
-    def _load(self, db: sqlite3.Connection, pk: int) -> StoredDocument:
+    def quote_context(self, ref: str, quote_id: str) -> QuoteContext:
+        """Resolve ``ref`` as ``get_document`` does; read the quotation, its parent and children only."""
+        with self._guard(f"reading quotation {quote_id!r} of {ref!r}") as db:
+            pk = self._resolve(db, ref)
+            r = db.execute(
+                "SELECT id, name, source_path, title, authors, publication, published, version, quote_count, "
+                "ingested_at, content_hash, format, text, is_current FROM document WHERE pk = ?",
+                (pk,),
+            ).fetchone()
+            related = self._quotes_of(
+                db,
+                pk,
+                "AND (id = :quote OR parent = :quote "
+                "OR id = (SELECT parent FROM quote WHERE doc_pk = :doc AND id = :quote))",
+                {"quote": quote_id},
+            )
+        row = DocumentRow(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), *r[5:12])
+        quote = next((q for q in related if q.id == quote_id), None)
+        if quote is None:
+            return QuoteContext(row, r[12], bool(r[13]), None, None, ())
+        parent = next((q for q in related if q.id == quote.parent), None)
+        children = tuple(q for q in related if q.parent == quote_id)
+        return QuoteContext(row, r[12], bool(r[13]), quote, parent, children)
+
+    def _document_of(self, db: sqlite3.Connection, pk: int) -> tuple[Document, str, Metadata, int, bool, str, int]:
+        """Document pk as read, with its analysis's document name and metadata, version, whether it is
+        current, when it was ingested and how many versions its lineage has."""
         d = db.execute(
             "SELECT name, text, format, content_hash, encoding, source_path, repairs, metadata, "
             "blockquotes, analysis_document, analysis_metadata, version, is_current, ingested_at, "
@@ -788,15 +860,10 @@ class SQLiteStore(Store):
             metadata=_metadata_from_json(d[7]),
             blockquotes=_spans_from_json(d[8]),
         )
-        quotes = tuple(
-            self._quote_from_row(r)
-            for r in db.execute(
-                "SELECT id, span_start, span_end, text, kind, speaker, cue, has_source, work, page, "
-                "edition, evidence, citation_start, citation_end, parent, speaker_start, speaker_end, "
-                "cue_start, cue_end, confidence, closed FROM quote WHERE doc_pk = ? ORDER BY seq",
-                (pk,),
-            )
-        )
+        return document, d[9], _metadata_from_json(d[10]), d[11], bool(d[12]), d[13], d[14]
+
+    def _load(self, db: sqlite3.Connection, pk: int) -> StoredDocument:
+        document, analysed_name, analysis_metadata, version, current, ingested_at, versions = self._document_of(db, pk)
         dates = tuple(
             DateRef(r[0], r[1], r[2], r[3], bool(r[4]))
             for r in db.execute(
@@ -804,21 +871,42 @@ class SQLiteStore(Store):
                 (pk,),
             )
         )
+        entity_rows = db.execute(
+            "SELECT canonical, type, '[' || mentions || ',' || spans || ']' FROM entity WHERE doc_pk = ? ORDER BY seq",
+            (pk,),
+        ).fetchall()
+        # every entity's mentions and spans decoded by one json.loads: a call per entity cost more than the decoding
+        decoded = json.loads("[" + ",".join([r[2] for r in entity_rows]) + "]")
         entities = tuple(
-            Entity(r[0], cast(EntityType, r[1]), tuple(json.loads(r[2])), _spans_from_json(r[3]))
-            for r in db.execute(
-                "SELECT canonical, type, mentions, spans FROM entity WHERE doc_pk = ? ORDER BY seq",
-                (pk,),
-            )
+            Entity(r[0], cast(EntityType, r[1]), tuple(mentions), tuple(starmap(Span, spans)))
+            for r, (mentions, spans) in zip(entity_rows, decoded, strict=True)
         )
         analysis = Analysis(
-            document=d[9],
-            metadata=_metadata_from_json(d[10]),
-            quotes=quotes,
+            document=analysed_name,
+            metadata=analysis_metadata,
+            quotes=self._quotes_of(db, pk),
             dates=dates,
             entities=entities,
         )
-        return StoredDocument(document, analysis, d[11], bool(d[12]), d[13], d[14])
+        return StoredDocument(document, analysis, version, current, ingested_at, versions)
+
+    def _quotes_of(
+        self, db: sqlite3.Connection, pk: int, narrowed: str = "", params: Mapping[str, Any] | None = None
+    ) -> tuple[Quote, ...]:
+        """The quotations of document ``pk`` in document order, all or those the ``narrowed`` condition
+        (SQL over the quote table, with named ``params``) keeps."""
+        return tuple(
+            map(
+                self._quote_from_row,
+                db.execute(
+                    "SELECT id, span_start, span_end, text, kind, speaker, cue, has_source, work, page, "
+                    "edition, evidence, citation_start, citation_end, parent, speaker_start, speaker_end, "
+                    "cue_start, cue_end, confidence, closed FROM quote WHERE doc_pk = :doc "
+                    f"{narrowed} ORDER BY seq",
+                    {"doc": pk, **(params or {})},
+                ),
+            )
+        )
 
     @staticmethod
     def _quote_from_row(r: sqlite3.Row | tuple[Any, ...]) -> Quote:

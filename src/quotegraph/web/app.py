@@ -23,6 +23,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,11 +40,11 @@ from quotegraph.errors import (
 )
 from quotegraph.export import FORMATS
 from quotegraph.export import render as render_export
-from quotegraph.export.common import merged_metadata, quote_row
+from quotegraph.export.common import merge_metadata
 from quotegraph.link.network import restrict
 from quotegraph.link.timeline import Statement, within
 from quotegraph.model import Quote
-from quotegraph.store import SEARCH_FACETS, DocumentRow, QuoteRow, Store, open_store
+from quotegraph.store import SEARCH_FACETS, DocumentRow, MarkedQuote, QuoteRow, Store, open_store
 from quotegraph.verify import compare
 from quotegraph.verify.corpus import edit_json
 from quotegraph.web import models
@@ -206,6 +207,27 @@ def quotation_summary(q: QuoteRow) -> models.QuotationSummary:
     )
 
 
+def quotation_data(document_id: str, q: MarkedQuote) -> dict[str, Any]:
+    """The fields of ``models.QuotationSummary`` for a quotation of a document read whole (what
+    ``quotation_summary`` makes of a ``QuoteRow``)."""
+    return {
+        "document_id": document_id,
+        "id": q.id,
+        "start": q.start,
+        "end": q.end,
+        "text": q.text,
+        "kind": q.kind,
+        "speaker": q.speaker,
+        "cue": q.cue,
+        "work": q.work,
+        "page": q.page,
+        "edition": q.edition,
+        "parent": q.parent,
+        "permalink": f"{document_id}#{q.id}",
+        "url": quote_url(document_id, q.id),
+    }
+
+
 def citation(meta: Mapping[str, Any]) -> str:
     """A plain citation: authors, “title”, publication volume/issue, pages, date."""
     parts = []
@@ -303,18 +325,21 @@ def create_app(db: str) -> FastAPI:
         formats: Sequence[str] = CORPUS_FORMATS,
     ) -> Callable[[Callable[..., Any]], Any]:
         """Register ``fn`` as ``path`` (HTML) and ``path.json`` (the model); registered JSON first so
-        that ``/doc/{id}`` does not swallow ``/doc/{id}.json``. ``selection`` gives the export filters
-        of the page's data, for its download links."""
+        that ``/doc/{id}`` does not swallow ``/doc/{id}.json``. ``fn`` returns the model, or its fields
+        as plain data (dicts and lists), which the JSON twin validates into the model and the template
+        reads as they are. ``selection`` gives the export filters of the page's data, for its download
+        links."""
 
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(fn)
             def as_json(**kwargs: Any) -> Any:
                 request = kwargs["request"]
                 try:
-                    body = fn(**kwargs).model_dump_json().encode()
+                    data = fn(**kwargs)
+                    body = (data if isinstance(data, BaseModel) else model.model_validate(data)).model_dump_json()
                 except _Moved as moved:
                     return RedirectResponse(link(moved.path + ".json", dict(request.query_params)), 307)
-                return Response(body, media_type="application/json", headers={"Vary": "HX-Request"})
+                return Response(body.encode(), media_type="application/json", headers={"Vary": "HX-Request"})
 
             @functools.wraps(fn)
             def as_html(**kwargs: Any) -> Any:
@@ -426,28 +451,26 @@ def create_app(db: str) -> FastAPI:
             next=next_link(request, offset, limit, len(chosen)),
         )
 
-    def _resolve(store: Store, ref: str, version: int | None = None) -> Any:
-        stored = store.get_document(ref, version=version)
-        if ref != stored.document.id:
-            raise _Moved(doc_url(stored.document.id))
-        return stored
-
     @twin(
         "/doc/{document_id}",
         models.DocumentView,
         "document.html",
         "A document with its quotations, entities, dates",
-        selection=lambda data: {"document": data.document.id},
+        selection=lambda data: {"document": data["document"]["id"]},
         formats=CITE_FORMATS,
     )
-    def document(request: Request, document_id: str, version: int | None = Query(None, ge=1)) -> models.DocumentView:
+    def document(request: Request, document_id: str, version: int | None = Query(None, ge=1)) -> dict[str, Any]:
+        """The fields of ``models.DocumentView`` as plain data: validating a model for each of a few hundred
+        entity spans cost more than the rest of the page, so only the JSON twin does (see ``twin``)."""
         store = stores.get()
-        stored = _resolve(store, document_id, version)
-        view = corpus.view(store)
-        doc, analysis = stored.document, stored.analysis
-        meta = merged_metadata(stored)
+        marked = store.marked_document(document_id, version=version)
+        doc, doc_id, current = marked.document, marked.document.id, marked.current
+        if document_id != doc_id:
+            raise _Moved(doc_url(doc_id))
+        entity_at = corpus.view(store).entity_at
+        meta = merge_metadata(marked.analysis_metadata, doc.metadata)
         fields = {
-            "id": doc.id,
+            "id": doc_id,
             "name": doc.name,
             "title": meta.title,
             "authors": list(meta.authors),
@@ -461,36 +484,35 @@ def create_app(db: str) -> FastAPI:
             "transcriber": meta.transcriber,
             "archive": meta.archive,
         }
-        return models.DocumentView(
-            document=models.DocumentMeta(
+        return {
+            "document": {
                 **fields,
-                format=doc.format,
-                encoding=doc.encoding,
-                repairs=list(doc.repairs),
-                version=stored.version,
-                versions=stored.versions,
-                current=stored.current,
-                ingested_at=stored.ingested_at,
-                content_hash=doc.content_hash,
-                citation=citation(fields),
-                url=doc_url(doc.id),
-            ),
-            text=doc.text,
-            quotations=[quotation_summary(quote_row(doc, q)) for q in analysis.quotes],
-            entities=[
-                models.EntitySpan(
-                    entity_id=view.entity_at(doc.id, s.start, s.end) if stored.current else None,
-                    canonical=e.canonical,
-                    type=e.type,
-                    start=s.start,
-                    end=s.end,
-                )
-                for e in analysis.entities
-                for s in e.spans
+                "format": doc.format,
+                "encoding": doc.encoding,
+                "repairs": list(doc.repairs),
+                "version": marked.version,
+                "versions": marked.versions,
+                "current": current,
+                "ingested_at": marked.ingested_at,
+                "content_hash": doc.content_hash,
+                "citation": citation(fields),
+                "url": doc_url(doc_id),
+            },
+            "text": doc.text,
+            "quotations": [quotation_data(doc_id, q) for q in marked.quotes],
+            "entities": [
+                {
+                    "entity_id": entity_at(doc_id, e.start, e.end) if current else None,
+                    "canonical": e.canonical,
+                    "type": e.type,
+                    "start": e.start,
+                    "end": e.end,
+                }
+                for e in marked.entity_spans
             ],
-            dates=[models.DateSpan(start=d.start, end=d.end, text=d.text, value=d.value) for d in analysis.dates],
-            boilerplate=[models.Span(start=b.start, end=b.end) for b in meta.boilerplate],
-        )
+            "dates": [{"start": d.start, "end": d.end, "text": d.text, "value": d.value} for d in marked.dates],
+            "boilerplate": [{"start": b.start, "end": b.end} for b in meta.boilerplate],
+        }
 
     # -- quotation -------------------------------------------------------------------------------
 
@@ -504,27 +526,20 @@ def create_app(db: str) -> FastAPI:
     )
     def quotation(request: Request, document_id: str, quote_id: str) -> models.QuotationView:
         store = stores.get()
-        stored = store.get_document(document_id)
-        doc = stored.document
-        if document_id != doc.id:
-            raise _Moved(quote_url(doc.id, quote_id))
-        by_id = {q.id: q for q in stored.analysis.quotes}
-        q = by_id.get(quote_id)
+        found = store.quote_context(document_id, quote_id)  # not every quotation, entity and date: get_document
+        row = found.row
+        if document_id != row.id:
+            raise _Moved(quote_url(row.id, quote_id))
+        q = found.quote
         if q is None:
-            raise NotFound(f"document {doc.id} has no quotation {quote_id!r}: its quotations are q1 to q{len(by_id)}")
-        text = doc.text
-        meta = merged_metadata(stored)
-        summary = models.DocumentSummary(
-            id=doc.id,
-            name=doc.name,
-            title=meta.title,
-            authors=list(meta.authors),
-            publication=meta.publication,
-            published=meta.published,
-            version=stored.version,
-            quote_count=len(by_id),
-            url=doc_url(doc.id),
-        )
+            raise NotFound(
+                f"document {row.id} has no quotation {quote_id!r}: its quotations are q1 to q{row.quote_count}"
+            )
+        text = found.text
+
+        def summary(quote: Quote) -> models.QuotationSummary:
+            return models.QuotationSummary(**quotation_data(row.id, MarkedQuote.of(quote)))
+
         source = None
         if q.source is not None:
             cited = q.source.citation
@@ -537,20 +552,20 @@ def create_app(db: str) -> FastAPI:
                 citation_text=cited.of(text) if cited else None,
             )
         return models.QuotationView(
-            quotation=quotation_summary(quote_row(doc, q)),
+            quotation=summary(q),
             confidence=q.confidence,
             closed=q.closed,
             speaker_span=models.Span(start=q.speaker_span.start, end=q.speaker_span.end) if q.speaker_span else None,
             cue_span=models.Span(start=q.cue_span.start, end=q.cue_span.end) if q.cue_span else None,
-            speaker_entity_id=corpus.view(store).speaker_id(q.speaker) if q.speaker and stored.current else None,
+            speaker_entity_id=corpus.view(store).speaker_id(q.speaker) if q.speaker and found.current else None,
             source=source,
-            document=summary,
+            document=document_summary(row),
             before=text[max(0, q.start - CONTEXT) : q.start],
             after=text[q.end : q.end + CONTEXT],
-            parent=quotation_summary(quote_row(doc, by_id[q.parent])) if q.parent in by_id else None,
-            children=[quotation_summary(quote_row(doc, c)) for c in stored.analysis.quotes if c.parent == q.id],
-            family=family(store, doc.id, q),
-            verification=verification(store, doc.id, q.id),
+            parent=summary(found.parent) if found.parent is not None else None,
+            children=[summary(c) for c in found.children],
+            family=family(store, row.id, q),
+            verification=verification(store, row.id, q.id),
         )
 
     def family(store: Store, document_id: str, q: Quote) -> list[dict[str, Any]]:

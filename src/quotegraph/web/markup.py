@@ -10,17 +10,39 @@ Written by hand because HTML libraries build trees from well-nested input only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from itertools import pairwise
+from bisect import bisect_left
+from collections import Counter
+from operator import itemgetter
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
 Attributes = tuple[tuple[str, str], ...]
+Element = tuple[str, Attributes]  # an empty element: its tag and attributes
+
+_SEPARATOR = "\x00"
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """One span to mark: ``tag`` and attribute names come from code, attribute values may be data."""
+def escape_all(pieces: list[str]) -> list[str]:
+    """The pieces escaped as markupsafe (and so Jinja's autoescape) escapes them, in one call for all:
+    joined by a separator none of them holds, escaped and split again (piece by piece when one does
+    hold it). One call, because ``escape`` wraps each result in a ``Markup`` object, which costs more
+    than escaping a short piece."""
+    joined = _SEPARATOR.join(pieces)
+    if joined.count(_SEPARATOR) != len(pieces) - 1:
+        return [str(escape(piece)) for piece in pieces]
+    return str(escape(joined)).split(_SEPARATOR)
+
+
+def _has_markup_characters(text: str) -> bool:
+    """Whether ``escape`` would change ``text`` (five searches cost far less than escaping a long text)."""
+    return "&" in text or "<" in text or ">" in text or '"' in text or "'" in text
+
+
+class Mark(NamedTuple):
+    """One span to mark: ``tag`` and attribute names come from code, attribute values may be data.
+
+    A named tuple rather than a frozen dataclass: a page makes hundreds, and it builds faster."""
 
     start: int
     end: int
@@ -28,41 +50,113 @@ class Mark:
     attrs: Attributes = ()
     layer: int = 0  # lower layers stay outside higher ones where spans overlap
     first_attrs: Attributes = ()  # only on the first element of a span cut in pieces (e.g. its id)
-    lead: Markup | None = None  # an empty element put right inside the first piece (e.g. a permalink)
+    lead: Element | None = None  # put right inside the first piece (e.g. a permalink)
 
 
-def _open(mark: Mark, first: bool) -> Markup:
-    attrs = (*mark.attrs, *mark.first_attrs) if first else (*mark.attrs, ("data-cont", "1"))
-    rendered = "".join(f' {name}="{escape(value)}"' for name, value in attrs)
-    return Markup(f"<{mark.tag}{rendered}>") + (mark.lead if first and mark.lead is not None else "")
+# Mark fields by position: itemgetter is the cheapest key (a page sorts and reads hundreds of marks)
+_START = itemgetter(Mark._fields.index("start"))
+_END = itemgetter(Mark._fields.index("end"))
+_TAG = itemgetter(Mark._fields.index("tag"))
+_LAYER = itemgetter(Mark._fields.index("layer"))
 
 
 def render(text: str, marks: list[Mark]) -> Markup:
-    """``text`` escaped, with every mark that lies within it (and is not empty) wrapped around its span."""
-    usable = [m for m in marks if 0 <= m.start < m.end <= len(text)]
-    order = {id(m): (m.layer, m.start, -m.end, i) for i, m in enumerate(usable)}
-    starting: dict[int, list[Mark]] = {}
-    for m in usable:
-        starting.setdefault(m.start, []).append(m)
-    bounds = sorted({0, len(text), *(m.start for m in usable), *(m.end for m in usable)})
+    """``text`` escaped, with every mark that lies within it (and is not empty) wrapped around its span.
+
+    Marks are ranked once in nesting order (layer, then start, then longest first, then as given): the
+    elements open on a piece of text are the ranks of the marks covering it, in ascending order. At
+    each boundary only the elements from the first one that ends there, or that a starting mark must
+    go inside of, are closed (and those that go on reopened). Each mark's tags are rendered once, and
+    the pieces of text and the attribute values are each escaped in one call.
+    """
+    length = len(text)
+    usable = [m for m in marks if 0 <= m.start < m.end <= length]
+    usable.sort(key=_END, reverse=True)  # stable sorts, by layer, then start, the longest first
+    usable.sort(key=_START)
+    usable.sort(key=_LAYER)
+    starts = list(map(_START, usable))
+    ends = list(map(_END, usable))
+    by_start = sorted(range(len(usable)), key=starts.__getitem__)  # ranks, ascending where they start together
+    starting_get = Counter(starts).get
+    ending_get = Counter(ends).get
+    attributes = _attributes([m.attrs for m in usable])
+    heads = [f"<{m.tag}{attributes[m.attrs]}" for m in usable]
+    first_tags = [head + ">" for head in heads]
+    firsts = [rank for rank, m in enumerate(usable) if m.first_attrs or m.lead is not None]  # few: quotations
+    if firsts:
+        attributes = _attributes(
+            [usable[rank].first_attrs for rank in firsts] + [lead[1] for rank in firsts if (lead := usable[rank].lead)]
+        )
+        for rank in firsts:
+            m = usable[rank]
+            first_tags[rank] = f"{heads[rank]}{attributes[m.first_attrs]}>" + (
+                f"<{m.lead[0]}{attributes[m.lead[1]]}></{m.lead[0]}>" if m.lead else ""
+            )
+    closing = {tag: f"</{tag}>" for tag in set(map(_TAG, usable))}
+    closes = list(map(closing.__getitem__, map(_TAG, usable)))
+    bounds = sorted({0, length, *starts, *ends})
+    pieces = list(map(text.__getitem__, map(slice, bounds, bounds[1:])))
+    if _has_markup_characters(text):
+        pieces = escape_all(pieces)
     out: list[str] = []
-    stack: list[Mark] = []
-    active: list[Mark] = []
-    opened: set[int] = set()
-    for here, after in pairwise(bounds):
-        active = [m for m in active if m.end > here] + starting.get(here, [])
-        wanted = sorted(active, key=lambda m: order[id(m)])
-        keep = 0
-        while keep < len(stack) and keep < len(wanted) and stack[keep] is wanted[keep]:
-            keep += 1
-        out.extend(f"</{m.tag}>" for m in reversed(stack[keep:]))
-        for m in wanted[keep:]:
-            out.append(_open(m, id(m) not in opened))
-            opened.add(id(m))
-        stack = wanted
-        out.append(escape(text[here:after]))
-    out.extend(f"</{m.tag}>" for m in reversed(stack))
+    append = out.append
+    stack: list[int] = []  # ranks of the open elements, outermost first: always ascending
+    next_start = 0  # in by_start
+    for here, piece in zip(bounds, pieces, strict=False):  # the last bound starts no piece
+        gone = ending_get(here, 0)
+        starting_here = starting_get(here, 0)
+        new = by_start[next_start : next_start + starting_here] if starting_here else []
+        next_start += starting_here
+        # the common cases first: marks start inside every open element, or the innermost one ends
+        if new and not gone and (not stack or stack[-1] < new[0]):
+            for rank in new:
+                append(first_tags[rank])
+            stack += new
+        elif gone == 1 and not new and ends[stack[-1]] == here:
+            append(closes[stack.pop()])
+        elif gone or new:
+            keep = len(stack)
+            if gone:
+                keep = next(at for at, rank in enumerate(stack) if ends[rank] == here)
+            if new:
+                keep = bisect_left(stack, new[0], 0, keep)
+            for rank in reversed(stack[keep:]):
+                append(closes[rank])
+            going_on = [rank for rank in stack[keep:] if ends[rank] > here]
+            del stack[keep:]
+            for rank in sorted(going_on + new):
+                if rank in new:
+                    append(first_tags[rank])
+                else:
+                    append(heads[rank] + ' data-cont="1">')
+                stack.append(rank)
+        append(piece)
+    for rank in reversed(stack):
+        append(closes[rank])
     return Markup("".join(out))
+
+
+_END_OF_LIST = ("", "")  # told apart by identity
+
+
+def _attributes(lists: list[Attributes]) -> dict[Attributes, str]:
+    """The distinct attribute lists (marks often share one: an entity named often) rendered as
+    `` name="value"`` pairs, the values escaped as ``escape_all`` escapes them, all in one call: the
+    lists are joined, each value between markers that become its quotes once escaped, and split again
+    (list by list when a value holds a marker). Names come from code: nothing to escape."""
+    distinct = list(dict.fromkeys(lists))
+    joined = "".join(
+        [
+            _SEPARATOR if pair is _END_OF_LIST else f" {pair[0]}=\x02{pair[1]}\x02"
+            for attrs in distinct
+            for pair in (*attrs, _END_OF_LIST)
+        ]
+    )
+    if joined.count("\x02") == 2 * sum(map(len, distinct)):
+        rendered = str(escape(joined)).replace("\x02", '"').split(_SEPARATOR)
+        if len(rendered) == len(distinct) + 1:
+            return dict(zip(distinct, rendered, strict=False))
+    return {attrs: "".join([f' {name}="{escape(value)}"' for name, value in attrs]) for attrs in distinct}
 
 
 def split_marked(snippet: str, left: str, right: str) -> tuple[str, list[tuple[int, int]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from quotegraph import __version__
 from quotegraph.export import FORMATS
 from quotegraph.model import QUOTE_KINDS
 from quotegraph.web import models
-from quotegraph.web.markup import Mark, highlighted, render
+from quotegraph.web.markup import Attributes, Mark, highlighted, render
 from quotegraph.web.urls import entity_url, link
 
 STATIC = Path(__file__).parent / "static"
@@ -38,40 +39,47 @@ def speaker_class(speaker: str | None) -> str:
     return f"spk-{zlib.crc32(speaker.encode()) % 8}" if speaker else "spk-none"
 
 
-def reader_html(view: models.DocumentView) -> Markup:
-    """The document text with boilerplate, quotations (by kind and speaker), entities and dates marked."""
-    marks: list[Mark] = [Mark(b.start, b.end, "span", (("class", "boiler"),), layer=0) for b in view.boilerplate]
-    for q in view.quotations:
-        lead = Markup('<a class="qlabel" href="{}" data-label="{}" title="{}"></a>').format(
-            q.url, q.id, cut(f"{q.id} · {q.kind} · {q.speaker or 'no speaker'}")
-        )
+_START = itemgetter("start")
+_END = itemgetter("end")
+
+
+def reader_html(view: Mapping[str, Any]) -> Markup:
+    """The document text with boilerplate, quotations (by kind and speaker), entities and dates marked;
+    ``view`` holds the fields of ``models.DocumentView`` as plain dicts (see ``app.document``)."""
+    marks: list[Mark] = [Mark(b["start"], b["end"], "span", (("class", "boiler"),), 0) for b in view["boilerplate"]]
+    for q in view["quotations"]:
+        label = cut(f"{q['id']} · {q['kind']} · {q['speaker'] or 'no speaker'}")
         marks.append(
             Mark(
-                q.start,
-                q.end,
+                q["start"],
+                q["end"],
                 "span",
-                (("class", f"q q-{q.kind} {speaker_class(q.speaker)}"), ("title", cut(q.speaker or q.kind))),
-                layer=1,
-                first_attrs=(("id", q.id),),
-                lead=lead,
+                (
+                    ("class", f"q q-{q['kind']} {speaker_class(q['speaker'])}"),
+                    ("title", cut(q["speaker"] or q["kind"])),
+                ),
+                1,
+                (("id", q["id"]),),
+                ("a", (("class", "qlabel"), ("href", q["url"]), ("data-label", q["id"]), ("title", label))),
             )
         )
     reach = 0  # anchors must not nest: an entity overlapping one marked already is left out
-    for e in sorted(view.entities, key=lambda e: (e.start, -e.end)):
-        if e.start < reach:
+    attributes: dict[tuple[str | None, str, str], tuple[str, Attributes]] = {}  # an entity is named often
+    for e in sorted(sorted(view["entities"], key=_END, reverse=True), key=_START):  # by start, the longest first
+        start, end = e["start"], e["end"]
+        if start < reach:
             continue
-        reach = e.end
-        attrs: tuple[tuple[str, str], ...] = (
-            ("class", f"ent ent-{e.type.lower()}"),
-            ("title", cut(f"{e.canonical} ({e.type})")),
-        )
-        if e.entity_id:
-            marks.append(Mark(e.start, e.end, "a", (("href", entity_url(e.entity_id)), *attrs), layer=2))
-        else:
-            marks.append(Mark(e.start, e.end, "span", attrs, layer=2))
-    for d in view.dates:
-        marks.append(Mark(d.start, d.end, "time", (("class", "date"), ("title", cut(d.value or "date"))), layer=3))
-    return render(view.text, marks)
+        reach = end
+        key = (e["entity_id"], e["canonical"], e["type"])
+        found = attributes.get(key)
+        if found is None:
+            entity_id, canonical, type_ = key
+            attrs: Attributes = (("class", f"ent ent-{type_.lower()}"), ("title", cut(f"{canonical} ({type_})")))
+            found = attributes[key] = ("a", (("href", entity_url(entity_id)), *attrs)) if entity_id else ("span", attrs)
+        marks.append(Mark(start, end, found[0], found[1], 2))
+    for d in view["dates"]:
+        marks.append(Mark(d["start"], d["end"], "time", (("class", "date"), ("title", cut(d["value"] or "date"))), 3))
+    return render(view["text"], marks)
 
 
 def context_html(view: models.QuotationView) -> Markup:
@@ -226,8 +234,10 @@ _env = Environment(
     autoescape=select_autoescape(["html"], default=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,
 )
 _env.filters["short"] = lambda value: cut(value, 120)
+_env.filters["speaker_class"] = speaker_class  # a filter call costs far less than a function call in a template
 _env.globals.update(
     htmx=HTMX,
     version=__version__,

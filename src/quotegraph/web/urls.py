@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -19,16 +20,25 @@ def link(path: str, params: Mapping[str, Any] | None = None) -> str:
     return path + ("?" + urlencode(query) if query else "")
 
 
+_PLAIN = re.compile("[A-Za-z0-9_.~-]*")  # what quote() leaves as it is
+
+
+def _segment(value: str) -> str:
+    """``value`` as one path segment: ``quote(value, safe="")``, skipped for the ids and slugs that it
+    would leave as they are (a page links hundreds, and quote() costs more than the rest of a link)."""
+    return value if _PLAIN.fullmatch(value) else quote(value, safe="")
+
+
 def doc_url(document_id: str) -> str:
-    return "/doc/" + quote(document_id, safe="")
+    return "/doc/" + _segment(document_id)
 
 
 def quote_url(document_id: str, quote_id: str) -> str:
-    return f"/quote/{quote(document_id, safe='')}/{quote(quote_id, safe='')}"
+    return f"/quote/{_segment(document_id)}/{_segment(quote_id)}"
 
 
 def entity_url(entity_id: str) -> str:
-    return "/entity/" + quote(entity_id, safe="")
+    return "/entity/" + _segment(entity_id)
 
 
 def encode_cursor(offset: int) -> str:
