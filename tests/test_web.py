@@ -356,6 +356,28 @@ def test_openapi_documents_the_json_twins_and_the_error_shape(client: TestClient
     assert "/documents" not in paths  # the HTML pages are not part of the API
 
 
+@pytest.mark.slow
+def test_static_files_come_with_type_etag_and_caching(client: TestClient) -> None:
+    from quotegraph.web.pages import HTMX, STATIC
+
+    css = client.get("/static/quotegraph.css")
+    assert css.status_code == 200 and css.content == (STATIC / "quotegraph.css").read_bytes()
+    assert css.headers["content-type"] == "text/css; charset=utf-8"
+    assert css.headers["cache-control"] == "public, max-age=3600"
+    again = client.get("/static/quotegraph.css", headers={"If-None-Match": css.headers["etag"]})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == css.headers["etag"]
+    script = client.get(f"/static/{HTMX}")
+    assert "immutable" in script.headers["cache-control"]  # the version is in its name
+    assert script.headers["content-type"].startswith(("application/javascript", "text/javascript"))
+    head = client.head("/static/favicon.svg")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == (STATIC / "favicon.svg").stat().st_size
+    missing = client.get("/static/nothing.css", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "QG601"
+    posted = client.post("/static/quotegraph.css", headers={"Accept": "application/json"})
+    assert posted.status_code in (404, 405) and posted.json()["error"]["status"] == posted.status_code
+
+
 def test_static_htmx_is_vendored_with_its_version() -> None:
     from quotegraph.web.pages import HTMX, STATIC
 

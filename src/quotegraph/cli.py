@@ -697,10 +697,13 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
     open_store(db, read_only=True).close()  # a missing or foreign store fails here, not in each worker
     _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only, {workers} workers); Ctrl-C stops it")
     import socket
+    import tempfile
 
     from uvicorn.supervisors import Multiprocess
 
     os.environ["QUOTEGRAPH_DB"] = os.path.abspath(db)
+    pages = tempfile.TemporaryDirectory(prefix="quotegraph-pages-")  # the workers share the pages they build
+    os.environ["QUOTEGRAPH_PAGES"] = os.path.join(pages.name, "pages.db")
     config = uvicorn.Config(
         "quotegraph.web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
     )
@@ -709,7 +712,8 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
     # the connections it accepts: every response then waits ~40 ms for a delayed ACK. Accepted
     # sockets inherit TCP_NODELAY from the listening one (Linux), which `uvicorn.run` does not do with several workers.
     listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[listening]).run()
+    with pages:
+        Multiprocess(config, sockets=[listening]).run()
 
 
 def _semantic_similarity() -> Any:

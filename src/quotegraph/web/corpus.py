@@ -22,9 +22,6 @@ from quotegraph.store.base import SearchPage, Store
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _PROFILES = 64  # entity profiles kept per revision
 _SEARCHES = 512  # search result pages kept per revision
-_RESPONSE_BYTES = 128 * 1024 * 1024  # rendered responses (bodies + headers) kept per revision and process
-
-Headers = list[tuple[bytes, bytes]]
 HIGHLIGHT = ("\x02", "\x03")  # marks the store puts around search hits; split out, never shown
 
 
@@ -57,8 +54,6 @@ class CorpusView:
         self._network: Network | None = None
         self._profiles: OrderedDict[str, EntityProfile] = OrderedDict()
         self._searches: OrderedDict[tuple[Any, ...], SearchPage] = OrderedDict()
-        self._responses: OrderedDict[tuple[Any, ...], tuple[Headers, bytes]] = OrderedDict()
-        self._response_bytes = 0
 
     def id_of(self, entity: CorpusEntity) -> str:
         return self._ids[(entity.type, entity.canonical)]
@@ -111,26 +106,6 @@ class CorpusView:
                 self._searches.popitem(last=False)
         return found
 
-    def response(self, key: tuple[Any, ...]) -> tuple[Headers, bytes] | None:
-        """A response (headers and body) sent before in this revision, if still kept."""
-        with self._lock:
-            found = self._responses.get(key)
-            if found is not None:
-                self._responses.move_to_end(key)
-            return found
-
-    def keep_response(self, key: tuple[Any, ...], headers: Headers, body: bytes) -> None:
-        """Keep a response until the store changes or the byte budget pushes it out (least recently used first)."""
-        size = len(body) + sum(len(k) + len(v) for k, v in headers)
-        with self._lock:
-            if key in self._responses or size > _RESPONSE_BYTES // 16:
-                return
-            self._responses[key] = (headers, body)
-            self._response_bytes += size
-            while self._response_bytes > _RESPONSE_BYTES:
-                _, (old_headers, old) = self._responses.popitem(last=False)
-                self._response_bytes -= len(old) + sum(len(k) + len(v) for k, v in old_headers)
-
     def network(self, store: Store) -> Network:
         """Who quotes whom across the current documents."""
         if self._network is None:
@@ -158,9 +133,3 @@ class Corpus:
             if self._view is None or self._view.revision != revision:
                 self._view = CorpusView(store, revision)
             return self._view
-
-    def current(self, revision: str) -> CorpusView | None:
-        """The view of ``revision`` if it is the one held, without building one (which reads the whole
-        corpus): the response cache asks from the event loop and must not block it."""
-        view = self._view
-        return view if view is not None and view.revision == revision else None
