@@ -1,4 +1,5 @@
-"""The page cache: kept per store revision, shared between server processes through one file."""
+"""The page cache (kept per store revision, shared between server processes through one file) and the
+corpus-wide views built once per revision."""
 
 from __future__ import annotations
 
@@ -102,3 +103,35 @@ def test_serve_with_workers_shares_pages_and_cleans_up(tmp_path: Path, sample_db
         server.terminate()
         server.wait(timeout=30)
     assert not list(tmp_path.glob("quotegraph-pages-*"))
+
+
+@pytest.mark.slow
+def test_the_network_is_built_once_when_many_ask_at_once(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from quotegraph.store import open_store
+    from quotegraph.web import corpus as corpus_module
+
+    builds: list[int] = []
+    original = corpus_module.build_network
+
+    def slow_build(*args: object) -> object:
+        builds.append(1)
+        time.sleep(0.2)  # long enough for every thread to ask while it is being built
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(corpus_module, "build_network", slow_build)
+    with open_store(sample_db, read_only=True) as store:
+        view = corpus_module.Corpus().view(store)
+    results: list[object] = []
+
+    def ask() -> None:
+        with open_store(sample_db, read_only=True) as own:  # one connection per thread, as the server has
+            results.append(view.network(own))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(builds) == 1 and len(results) == 4 and all(r is results[0] for r in results)

@@ -49,7 +49,8 @@ class CorpusView:
             for e in self.entities
             for o in e.occurrences
         }
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held only for a cache lookup or insertion
+        self._building = threading.Lock()  # held while a corpus-wide view is built (in a build thread)
         self._statements: list[Statement] | None = None
         self._network: Network | None = None
         self._profiles: OrderedDict[str, EntityProfile] = OrderedDict()
@@ -107,17 +108,19 @@ class CorpusView:
         return found
 
     def network(self, store: Store) -> Network:
-        """Who quotes whom across the current documents."""
-        if self._network is None:
-            self._network = build_network(store.documents(), store.quotes())
-        return self._network
+        """Who quotes whom across the current documents, built once however many ask at the same time."""
+        with self._building:
+            if self._network is None:
+                self._network = build_network(store.documents(), store.quotes())
+            return self._network
 
     def statements(self, store: Store, entity: CorpusEntity | None) -> Sequence[Statement]:
         if entity is not None:
             return dated_statements(store, self.entities, entity)
-        if self._statements is None:
-            self._statements = dated_statements(store, self.entities)
-        return self._statements
+        with self._building:
+            if self._statements is None:
+                self._statements = dated_statements(store, self.entities)
+            return self._statements
 
 
 class Corpus:
