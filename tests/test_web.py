@@ -165,6 +165,23 @@ def test_htmx_requests_get_the_fragment_only(client: TestClient) -> None:
 
 
 @pytest.mark.slow
+def test_overview_counts_a_work_once_however_documents_name_it(client: TestClient) -> None:
+    """The secret speech is cited as "Khrushchev’s speech" and "Khrushchev’s report": one work, the
+    entity both are spellings of, with every quotation citing either."""
+    quotes = client.get("/search.json", params={"q": "Khrushchev", "limit": 1}).json()["facets"]["work"]
+    assert {"Khrushchev’s speech", "Khrushchev’s report"} <= {w["value"] for w in quotes}  # apart in the data
+    works = client.get("/.json").json()["top_works"]
+    assert len({w["url"] for w in works}) == len(works)
+    speech = [w for w in works if "cult-of-personality" in w["url"]]
+    assert len(speech) == 1 and speech[0]["url"].startswith("/entity/")
+    assert client.get(speech[0]["url"] + ".json").status_code == 200
+    cited = {
+        w["value"]: w["count"] for w in client.get("/search.json", params={"q": "Khrushchev"}).json()["facets"]["work"]
+    }
+    assert speech[0]["count"] >= cited["Khrushchev’s speech"] + cited["Khrushchev’s report"]
+
+
+@pytest.mark.slow
 def test_security_headers(client: TestClient) -> None:
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]

@@ -286,6 +286,10 @@ def _facet_values(
     return out
 
 
+def _count_row(name: str, count: int, document_count: int, url: str) -> models.CountRow:
+    return models.CountRow(name=name, count=count, document_count=document_count, url=url)
+
+
 def _first_year(value: str | None) -> int | None:
     match = re.match(r"^(\d{4})", value or "")
     return int(match.group(1)) if match else None
@@ -416,30 +420,14 @@ def create_app(db: str, shared_pages: Path | None = None) -> FastAPI:
                 entities=len(entities),
             ),
             top_speakers=[
-                models.CountRow(
-                    name=s.speaker,
-                    count=s.quote_count,
-                    document_count=s.document_count,
-                    url=link("/search", {"q": s.speaker, "speaker": s.speaker}),
+                _count_row(
+                    s.speaker, s.quote_count, s.document_count, link("/search", {"q": s.speaker, "speaker": s.speaker})
                 )
                 for s in store.speakers()[:10]
             ],
-            top_works=[
-                models.CountRow(
-                    name=w.work,
-                    count=w.quote_count,
-                    document_count=w.document_count,
-                    url=link("/search", {"q": w.work, "work": w.work}),
-                )
-                for w in store.works()[:10]
-            ],
+            top_works=[_count_row(*w) for w in view.cited_works(store)[:10]],
             top_entities=[
-                models.CountRow(
-                    name=e.canonical,
-                    count=len(e.occurrences),
-                    document_count=len(e.documents),
-                    url=entity_url(view.id_of(e)),
-                )
+                _count_row(e.canonical, len(e.occurrences), len(e.documents), entity_url(view.id_of(e)))
                 for e in entities[:12]
             ],
             years=[models.YearCount(year=y, count=n) for y, n in sorted(years.items())],

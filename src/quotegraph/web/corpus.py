@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,6 +18,7 @@ from quotegraph.link.network import Network, build_network
 from quotegraph.link.profile import EntityProfile, corpus_entities, dated_statements, entity_profile, find_entity
 from quotegraph.link.timeline import Statement
 from quotegraph.store.base import SearchPage, Store
+from quotegraph.web.urls import entity_url, link
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _PROFILES = 64  # entity profiles kept per revision
@@ -106,6 +107,31 @@ class CorpusView:
             while len(self._searches) > _SEARCHES:
                 self._searches.popitem(last=False)
         return found
+
+    def cited_works(self, store: Store) -> list[tuple[str, int, int, str]]:
+        """The works quotations cite, however each document names them ("Khrushchev's report",
+        "Khrushchev's speech"), under the corpus entity they are a spelling of: name, quotations,
+        documents and the address to follow (the entity, or a search for a work no entity names);
+        most cited first."""
+        names: dict[str, tuple[str, str]] = {}
+        quotations: Counter[str] = Counter()
+        documents: dict[str, set[str]] = {}
+        for q in store.quotes():
+            if q.work is None:
+                continue
+            if q.work not in names:
+                found = find_entity(self.entities, q.work)
+                names[q.work] = (
+                    (found.canonical, entity_url(self.id_of(found)))
+                    if found is not None
+                    else (q.work, link("/search", {"q": q.work, "work": q.work}))
+                )
+            name = names[q.work][0]
+            quotations[name] += 1
+            documents.setdefault(name, set()).add(q.document_id)
+        urls = dict(names.values())
+        ranked = sorted(quotations, key=lambda n: (-quotations[n], fold(n), n))
+        return [(n, quotations[n], len(documents[n]), urls[n]) for n in ranked]
 
     def network(self, store: Store) -> Network:
         """Who quotes whom across the current documents, built once however many ask at the same time."""
