@@ -692,7 +692,7 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
     if workers == 1:
         app = create_app(db)  # checks the store before listening
         _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only); Ctrl-C stops it")
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
     open_store(db, read_only=True).close()  # a missing or foreign store fails here, not in each worker
     _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only, {workers} workers); Ctrl-C stops it")
@@ -705,7 +705,13 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
     pages = tempfile.TemporaryDirectory(prefix="quotegraph-pages-")  # the workers share the pages they build
     os.environ["QUOTEGRAPH_PAGES"] = os.path.join(pages.name, "pages.db")
     config = uvicorn.Config(
-        "quotegraph.web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
+        "quotegraph.web:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,  # no line per request: it would be dropped at this level, but formatted first
     )
     listening = config.bind_socket()
     # uvicorn opens the shared socket without naming TCP, so asyncio leaves Nagle's algorithm on for
