@@ -220,3 +220,34 @@ def test_verify_goes_on_without_the_embedding_model(store: SQLiteStore, monkeypa
     assert result.exit_code == 0, result.output
     assert "translations are not recognised" in result.output
     assert store.verdicts()
+
+
+def test_documents_are_read_and_indexed_only_when_needed_and_once(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quotegraph.verify import locate
+
+    indexed: list[str] = []
+    read: list[list[str]] = []
+
+    class CountingIndex(locate.SourceIndex):
+        def __init__(self, text: str) -> None:
+            indexed.append(text[:20])
+            super().__init__(text)
+
+    texts = store.texts
+    monkeypatch.setattr("quotegraph.verify.verdict.SourceIndex", CountingIndex)
+    monkeypatch.setattr(store, "texts", lambda ids: read.append(sorted(ids)) or texts(ids))
+    verifier = CorpusVerifier(store)
+    testament = store.resolve("testament.txt")
+    words = verifier.check("Stalin is too rude", verifier.choose(None, "testament.txt"))
+    assert words.verdict == "verbatim"
+    assert (read, indexed) == ([[testament]], [TESTAMENT[:20]])  # the cited source alone
+    q1, q2, _ = store.quotes()
+    assert verifier.check(q1.text, verifier.choose(q1, None), q1.document_id).verdict == "altered"
+    assert len(indexed) == 1  # its own document is not "elsewhere": nothing else to read
+    elsewhere = verifier.check(q2.text, verifier.choose(q2, None)).elsewhere
+    assert {w.source_id for w in elsewhere} == {testament, q2.document_id}
+    assert read == [[testament], [q2.document_id]] and len(indexed) == 2  # the rest, read in one query
+    verifier.check(q2.text, verifier.choose(q2, None))
+    assert len(read) == 2 and len(indexed) == 2  # each document indexed once per verifier
