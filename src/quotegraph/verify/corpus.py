@@ -3,7 +3,8 @@
 The thin layer between the pure engine and the ``Store``: a current document becomes a
 ``SourceText`` when a verification first needs it (the cited source first; the rest of the corpus
 only when a quotation must be looked for elsewhere), and at most once per verifier; a quotation's
-cited work is matched to a document title, and the quotation's own document is never "elsewhere" for it.
+cited work is matched to a document title, and the quotation's own document, in any version, is
+neither its source nor "elsewhere" for it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class CorpusVerifier:
         self.store = store
         self.similarity = similarity
         self.documents = store.documents()
+        self._current = {d.id for d in self.documents}
         self._sources: dict[str, SourceText] = {}
 
     def source(self, document_id: str) -> SourceText:
@@ -57,6 +59,17 @@ class CorpusVerifier:
                 self._sources[document.id] = SourceText(document.id, texts[document.id])
             yield self._sources[document.id]
 
+    def _own(self, document_id: str | None) -> set[str]:
+        """A quotation's own document in every version: never its cited source, never "elsewhere" for it.
+
+        Only a replaced version is asked about: the other versions of a current one are not current,
+        so they are never searched anyway."""
+        if document_id is None:
+            return set()
+        if document_id in self._current:
+            return {document_id}
+        return set(self.store.version_ids(document_id))
+
     def choose(self, quote: QuoteRow | None, explicit: str | None) -> SourceChoice:
         """The document given with ``--source``, else the one whose title is the cited work."""
         if explicit is not None:
@@ -64,7 +77,8 @@ class CorpusVerifier:
             return SourceChoice(document_id, "explicit", f"--source {explicit}")
         if quote is None or not quote.work:
             return SourceChoice(None, "none", "the quotation cites no work; give --source DOC")
-        titles = [(d.id, d.title) for d in self.documents if d.title and d.id != quote.document_id]
+        own = self._own(quote.document_id)
+        titles = [(d.id, d.title) for d in self.documents if d.title and d.id not in own]
         found = match_work(quote.work, titles)
         if found is None:
             return SourceChoice(None, "none", f"cited work {quote.work!r} matches no document title")
@@ -75,9 +89,13 @@ class CorpusVerifier:
         )
 
     def check(self, text: str, choice: SourceChoice, own_document: str | None = None) -> Verification:
-        """Verify ``text``; every other current document but its own is searched as "elsewhere"."""
+        """Verify ``text``; every current document but the source and the quotation's own (in any
+        version) is searched as "elsewhere"."""
         source = self.source(choice.document_id) if choice.document_id else None
-        others = self._elsewhere({d for d in (own_document, choice.document_id) if d is not None})
+        excluded = self._own(own_document)
+        if choice.document_id is not None:
+            excluded.add(choice.document_id)
+        others = self._elsewhere(excluded)
         return verify(text, source, elsewhere=others, similarity=self.similarity)
 
     def verifiable(self, source: str | None = None) -> Iterator[QuoteRow]:
