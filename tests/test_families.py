@@ -336,6 +336,15 @@ def test_ingest_links_and_the_commands_show_families_and_traces(tmp_path: Path) 
     assert "omission: “Comrade Stalin”" in traced.stdout  # b leaves out words of the traced text
     as_json = json.loads(runner.invoke(cli, ["trace", cut, "--db", db, "--format", "json"]).stdout)
     assert {t["document"]: t["edits"] for t in as_json}["b.txt"] == []  # b quotes exactly these words
+    # Edits in verification's shape (verify.corpus.edit_json): ``quoted`` spans the occurrence's words,
+    # ``passage`` the traced text's.
+    traced = runner.invoke(cli, ["trace", changed, "--db", db, "--format", "json"])
+    by_document = {t["document"]: t for t in json.loads(traced.stdout)}
+    inserted = next(e for e in by_document["a.txt"]["edits"] if e["type"] == "insertion")
+    assert list(inserted) == ["type", "quoted", "passage", "quoted_text", "passage_text", "marked", "severe"]
+    assert by_document["a.txt"]["text"][slice(*inserted["quoted"])] == inserted["quoted_text"] == "an"
+    omitted = next(e for e in by_document["b.txt"]["edits"] if e["type"] == "omission")
+    assert changed[slice(*omitted["passage"])] == omitted["passage_text"] == "Comrade Stalin"
     assert "embedding" in ingested.output
     relinked = runner.invoke(cli, ["link", "--db", db])
     assert relinked.exit_code == 0, relinked.output
