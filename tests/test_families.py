@@ -271,6 +271,32 @@ def test_families_are_saved_replaced_and_read_for_current_versions(tmp_path: Pat
         assert store.families(min_size=1) == []
 
 
+def test_link_and_trace_make_the_corpus_passages_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quotegraph.link import corpus, families
+
+    made: list[str] = []
+    passage = families._passage
+
+    def counted(occurrence: Occurrence) -> object:
+        if occurrence.document_id:  # not the traced text
+            made.append(occurrence.permalink)
+        return passage(occurrence)
+
+    def one_hot(store: object, texts: list[str], progress: object = None) -> dict[str, np.ndarray]:
+        return {t: np.eye(len(texts), dtype=np.float32)[i] for i, t in enumerate(texts)}
+
+    monkeypatch.setattr(families, "_passage", counted)
+    monkeypatch.setattr(corpus, "vectors", one_hot)
+    with SQLiteStore(tmp_path / "p.db") as store:
+        a = stored(store, "a.txt", f"Lenin wrote: “{TESTAMENT}”", TESTAMENT)
+        b = stored(store, "b.txt", f"He quoted “{TESTAMENT[:80]}” and left.", TESTAMENT[:80])
+        assert len(corpus.link(store)) == 1
+        assert sorted(made) == sorted([f"{a}#q1", f"{b}#q1"])  # each quotation once, to embed and to link
+        made.clear()
+        assert {m.occurrence.document_id for m in corpus.trace_text(store, TESTAMENT)} == {a, b}
+        assert sorted(made) == sorted([f"{a}#q1", f"{b}#q1"])
+
+
 def test_embeddings_are_cached_by_key(tmp_path: Path) -> None:
     vector = np.arange(embed.DIMENSION, dtype="<f4")
     with SQLiteStore(tmp_path / "e.db") as store:
