@@ -21,9 +21,8 @@ import click
 
 from quotegraph import __version__, goldjson
 from quotegraph.errors import QuotegraphError, ReadError
+from quotegraph.export import COLUMNS, LIST_NAMES
 from quotegraph.export import FORMATS as EXPORT_FORMATS
-from quotegraph.export import LIST_NAMES
-from quotegraph.export.tables import COLUMNS
 from quotegraph.model import ENTITY_TYPES, QUOTE_KINDS, Analysis, Document
 
 DEFAULT_DB = "quotegraph.db"
