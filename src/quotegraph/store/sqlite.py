@@ -695,6 +695,16 @@ class SQLiteStore(Store):
             pk = self._resolve(db, ref)
             return str(db.execute("SELECT id FROM document WHERE pk = ?", (pk,)).fetchone()[0])
 
+    def version_ids(self, ref: str) -> list[str]:
+        with self._guard(f"listing the versions of {ref!r}") as db:
+            pk = self._resolve(db, ref)
+            rows = db.execute(
+                "SELECT d.id FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk "
+                "WHERE r.pk = ? ORDER BY d.version",
+                (pk,),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def _resolve(self, db: sqlite3.Connection, ref: str) -> int:
         """Document pk for an id, source path, name, stem, id prefix or the start of one current
         document's file name — the first kind that matches."""
