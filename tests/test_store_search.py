@@ -52,7 +52,7 @@ def test_search_pages_are_disjoint_and_ranked(sample_db: Path) -> None:
 
 
 def test_snippets_mark_the_match_even_late_in_a_long_text() -> None:
-    from quotegraph.store.sqlite import snippet
+    from quotegraph.store.fulltext import snippet
 
     text = "filler words here. " * 500 + "The Secret Speech was read."
     marked = snippet(text, "secret speech", ("<", ">"))
@@ -141,7 +141,7 @@ def test_snippet_start_with_find_equals_the_regular_expression(text: str, exact:
     """The ``str.find`` shortcut for ASCII terms starts reading where the case-insensitive regex would."""
     import re
 
-    from quotegraph.store.sqlite import _near_first
+    from quotegraph.store.fulltext import _near_first, _Terms
 
     terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
     expected = 0
@@ -150,4 +150,4 @@ def test_snippet_start_with_find_equals_the_regular_expression(text: str, exact:
         match = pattern.search(text, 0, 1000)
         if match and match.start() >= 400:
             expected = text.rfind(" ", 0, match.start() - 300) + 1
-    assert _near_first(text, exact, prefixes, 1000) == expected
+    assert _near_first(text, _Terms.of(exact, prefixes), 1000) == expected

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio.to_thread
 from fastapi import FastAPI, Query, Request
@@ -274,15 +275,30 @@ def citation(meta: Mapping[str, Any]) -> str:
 def _facet_values(
     request: Request, name: str, counts: Iterable[tuple[str, int]], selected: str | None
 ) -> list[models.FacetValue]:
+    """The values of facet ``name``, each with the link that applies it (or removes it when selected):
+    this page's query string without its cursor, the value in ``name``'s place or last, as ``link``
+    writes it. The other parameters are encoded once, not once per value."""
+    others: list[str] = []  # the other non-empty parameters, encoded
+    place: int | None = None  # where among them ``name`` is
+    for key, value in {k: v for k, v in request.query_params.items() if k != "cursor"}.items():
+        if key == name:
+            place = len(others)
+        elif value:
+            others.append(urlencode({key: value}))
+    place = len(others) if place is None else place
+    path = request.url.path
     out = []
     for value, count in counts:
-        params = {k: v for k, v in request.query_params.items() if k != "cursor"}
-        if value == selected:
-            params.pop(name, None)
-        else:
-            params[name] = value
+        query = (
+            others if value == selected or not value else [*others[:place], urlencode({name: value}), *others[place:]]
+        )
         out.append(
-            models.FacetValue(value=value, count=count, selected=value == selected, url=link(request.url.path, params))
+            models.FacetValue(
+                value=value,
+                count=count,
+                selected=value == selected,
+                url=path + "?" + "&".join(query) if query else path,
+            )
         )
     return out
 
