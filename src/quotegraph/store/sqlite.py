@@ -7,6 +7,7 @@ re-running the batch simply completes it; FTS5 gives BM25-ranked search without 
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import sqlite3
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
@@ -181,7 +183,11 @@ class _CurrentDocuments:
 _DOCUMENT_FILTERS = ("author", "publication", "decade")
 # The part of a text a snippet is made from: its first 400,000 characters (``snippet``'s scan). A text of
 # fewer bytes is read whole: counting its characters costs SQLite more than decoding it costs Python.
-_SCANNED = "iif(length(CAST({0} AS BLOB)) <= 400000, {0}, substr({0}, 1, 400000))"
+_SCANNED = "iif(length(CAST(text AS BLOB)) <= 400000, text, substr(text, 1, 400000))"
+_PAGE_TEXTS = (  # of the documents and quotations listed (as JSON arrays of pks), what their snippets are made from
+    f"SELECT 'document', pk, {_SCANNED} FROM document WHERE pk IN (SELECT value FROM json_each(?)) "
+    f"UNION ALL SELECT 'quote', pk, {_SCANNED} FROM quote WHERE pk IN (SELECT value FROM json_each(?))"
+)
 
 
 def _document_passes(d: _DocumentFacets, filters: Mapping[str, str]) -> bool:
@@ -1019,30 +1025,28 @@ class SQLiteStore(Store):
                     "FROM quote_fts CROSS JOIN quote q ON q.pk = quote_fts.rowid "
                     f"LEFT JOIN verdict v ON v.quote_pk = q.pk WHERE quote_fts MATCH ?{scope}{quote_where}"
                 )
-                for q_kind, speaker, work, doc_pk, verdict in db.execute(
-                    f"SELECT q.kind, q.speaker, q.work, q.doc_pk, v.verdict {matched}", (*params, *quote_params)
-                ):
-                    d = docs[doc_pk]
-                    rows.append((q_kind, speaker, work, d.authors_json, d.publication, d.published, verdict))
-                ranked += [
-                    (-r[6], docs[r[1]].name, "quote", r[0], r)
-                    for r in db.execute(
-                        "SELECT q.pk, q.doc_pk, q.id, q.speaker, q.span_start, q.span_end, bm25(quote_fts) AS rank, "
-                        f"q.kind, q.work, v.verdict, {_SCANNED.format('q.text')} {matched} ORDER BY rank LIMIT ?",
-                        (*params, *quote_params, wanted),
-                    )
-                ]
+                quotes = db.execute(
+                    "SELECT q.pk, q.doc_pk, q.id, q.speaker, q.span_start, q.span_end, bm25(quote_fts), q.kind, "
+                    f"q.work, v.verdict {matched}",
+                    (*params, *quote_params),
+                ).fetchall()
+                for r in quotes:
+                    d = docs[r[1]]
+                    rows.append((r[7], r[3], r[8], d.authors_json, d.publication, d.published, r[9]))
+                # The best ``wanted``, equal ranks in the order matched: what SQLite's ORDER BY rank LIMIT keeps
+                best_quotes = heapq.nsmallest(wanted, quotes, key=itemgetter(6))
+                ranked += [(-r[6], docs[r[1]].name, "quote", r[0], r) for r in best_quotes]
             ranked.sort(key=lambda item: (-item[0], item[1], item[2], item[3]))
             shown = ranked[offset:wanted]
-            wanted_texts = [pk for _, _, kind_, pk, _ in shown if kind_ == "document"]
-            texts = dict(
-                db.execute(
-                    f"SELECT pk, {_SCANNED.format('text')} FROM document WHERE pk IN (SELECT value FROM json_each(?))",
-                    (json.dumps(wanted_texts),),
-                ).fetchall()
-                if wanted_texts
-                else ()
-            )
+            on_page: dict[str, list[int]] = {"document": [], "quote": []}
+            for _, _, kind_, pk, _ in shown:
+                on_page[kind_].append(pk)
+            texts = {
+                (kind_, pk): text
+                for kind_, pk, text in db.execute(
+                    _PAGE_TEXTS, (json.dumps(on_page["document"]), json.dumps(on_page["quote"]))
+                )
+            }
             page = []
             for score, _, _, pk, r in shown:
                 if r is None:
@@ -1056,7 +1060,7 @@ class SQLiteStore(Store):
                         speaker=None,
                         start=None,
                         end=None,
-                        snippet=snippet(texts[pk], query, highlight),
+                        snippet=snippet(texts["document", pk], query, highlight),
                         score=score,
                         authors=d.authors,
                         publication=d.publication,
@@ -1073,7 +1077,7 @@ class SQLiteStore(Store):
                         speaker=r[3],
                         start=r[4],
                         end=r[5],
-                        snippet=snippet(r[10], query, highlight),
+                        snippet=snippet(texts["quote", pk], query, highlight),
                         score=score,
                         quote_kind=r[7],
                         work=r[8],
