@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 3  # PRAGMA user_version; bump together with schema.sql
 APPLICATION_ID = 0x51475354  # "QGST": PRAGMA application_id, tells our files from other SQLite files
 MIN_PREFIX = 6  # shortest id prefix accepted as a document reference
+READ_MAP_BYTES = 1 << 30  # how much of the file a read-only connection maps into memory (address space, not RAM)
 MIN_NAME_START = 3  # "003" for 003_34df39d8ba34d179.txt, when no other current file name starts so
 _HINT = "run `quotegraph documents` to list ids and names"
 
@@ -251,6 +252,9 @@ class SQLiteStore(Store):
         else:
             self._check(app_id, user_version)
         if self.read_only:
+            # Pages read through the OS page cache in place: a search page reads a dozen texts it has not
+            # read before, each a chain of pages, and a read() per page cost more than the rest of the query.
+            db.execute(f"PRAGMA mmap_size = {READ_MAP_BYTES}")
             return
         try:
             db.execute("PRAGMA journal_mode = WAL")
