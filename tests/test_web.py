@@ -104,6 +104,50 @@ def test_snippet_marks_are_split_out_never_trusted(snippet: str) -> None:
     assert all(0 <= a <= b <= len(plain) for a, b in hits)
 
 
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from("ab <>&\"'é"), min_size=8, max_size=12),
+    st.lists(st.tuples(st.integers(-1, 13), st.integers(-1, 13)), max_size=4),
+)
+def test_highlighted_is_what_the_span_renderer_makes(text: str, hits: list[tuple[int, int]]) -> None:
+    """Flat hits are marked directly; overlapping or odd ones go through ``render``: the same HTML."""
+    assert str(highlighted(text, hits)) == str(render(text, [Mark(a, b, "mark") for a, b in hits]))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["q", "kind", "speaker", "cursor", "limit"]), st.sampled_from(["", "a b", "é&=", "x"])
+        )
+    ),
+    st.sampled_from(["kind", "speaker", "decade"]),
+    st.lists(st.sampled_from(["x", "a b", "é&=", "y"]), unique=True),
+    st.sampled_from([None, "x", "a b"]),
+)
+def test_facet_links_are_the_page_link_with_the_value_applied(
+    params: list[tuple[str, str]], name: str, values: list[str], selected: str | None
+) -> None:
+    from urllib.parse import urlencode
+
+    from starlette.requests import Request
+
+    from quotegraph.web.app import _facet_values
+    from quotegraph.web.urls import link
+
+    request = Request({"type": "http", "path": "/search", "query_string": urlencode(params).encode(), "headers": []})
+    expected = []
+    for value in values:
+        query = {k: v for k, v in request.query_params.items() if k != "cursor"}
+        if value == selected:
+            query.pop(name, None)
+        else:
+            query[name] = value
+        expected.append(link("/search", query))
+    found = _facet_values(request, name, [(v, 1) for v in values], selected)
+    assert [v.url for v in found] == expected
+    assert [v.selected for v in found] == [v == selected for v in values]
+
+
 def test_split_marked_offsets() -> None:
     plain, hits = split_marked("the \x02Party\x03 and \x02party\x03", "\x02", "\x03")
     assert plain == "the Party and party"

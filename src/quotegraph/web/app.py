@@ -18,7 +18,7 @@ import mimetypes
 import re
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -273,11 +273,13 @@ def citation(meta: Mapping[str, Any]) -> str:
 
 
 def _facet_values(
-    request: Request, name: str, counts: Iterable[tuple[str, int]], selected: str | None
+    request: Request, name: str, counts: Sequence[tuple[str, int]], selected: str | None
 ) -> list[models.FacetValue]:
     """The values of facet ``name``, each with the link that applies it (or removes it when selected):
     this page's query string without its cursor, the value in ``name``'s place or last, as ``link``
     writes it. The other parameters are encoded once, not once per value."""
+    if not counts:
+        return []
     others: list[str] = []  # the other non-empty parameters, encoded
     place: int | None = None  # where among them ``name`` is
     for key, value in {k: v for k, v in request.query_params.items() if k != "cursor"}.items():

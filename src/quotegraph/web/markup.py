@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 from markupsafe import Markup, escape
@@ -65,12 +66,17 @@ def render(text: str, marks: list[Mark]) -> Markup:
     return Markup("".join(out))
 
 
+@cache
+def _pair_pattern(left: str, right: str) -> re.Pattern[str]:
+    return re.compile(re.escape(left) + "([^" + re.escape(left + right) + "]*)" + re.escape(right))
+
+
 def split_marked(snippet: str, left: str, right: str) -> tuple[str, list[tuple[int, int]]]:
     """A snippet with hits between ``left`` and ``right`` → its plain text and the hits' offsets in it.
 
     Marker characters that do not form a pair are dropped, so the text never carries them.
     """
-    pattern = re.compile(re.escape(left) + "([^" + re.escape(left + right) + "]*)" + re.escape(right))
+    pattern = _pair_pattern(left, right)
     plain: list[str] = []
     hits: list[tuple[int, int]] = []
     length = 0
