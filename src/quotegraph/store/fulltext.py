@@ -22,7 +22,6 @@ _TRAILING = re.compile(r"[^\w\s]{1,3}")  # closing marks and punctuation after t
 _KELVIN = "\u212a"  # the one character that lower-cases to an ASCII letter of the same length ("k")
 _DOTTED_I = "\u0130"  # lower-cases to two characters, so a lower-cased text no longer lines up
 _CASE_ODDITIES = ("\u0130", "\u0131", "\u017f")  # match ASCII i/s in a case-insensitive regex, not in .lower()
-_NOT_ASCII = ord("?")  # what the ASCII view shows for any other character
 _BETWEEN_WORDS = re.compile(r"(?<![^\W_])(?![^\W_])")
 _CHUNK = 4096  # characters of the ASCII view made at first; it grows by half as searches need more
 
@@ -123,7 +122,7 @@ class _AsciiView:
     """``text[:limit]`` lower-cased as ASCII bytes, ``?`` for every other character (the Kelvin sign,
     which lower-cases to "k", as "k"), so that offsets are the text's.
 
-    Lower-casing a whole text that holds curly quotes costs ~10 ns a character in Python, and most
+    Lower-casing a whole long text that holds curly quotes took most of a snippet's time, and most
     snippets need only the part up to the first match: the view is made in chunks as searches reach
     them, and searched with ``bytes.find``.
     """
@@ -335,6 +334,7 @@ def _start_before(text: str, end: int, floor: int, n: int) -> int:
         # the n-th token may go on before ``begin``: then look further back
         if found and (found.end() < len(backwards) or begin == floor or not text[begin - 1].isalnum()):
             return end - found.end()
+        assert begin > floor, "fewer than n tokens before end"
         reach *= 4
 
 
