@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,20 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_starting_the_cli_imports_no_exporter_and_no_store() -> None:
+    """`quotegraph --help` must not pay for lxml, the network or the store: only `export` needs them."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, quotegraph.cli; print(' '.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "quotegraph.export" in loaded  # its format names and list columns
+    assert not [
+        m for m in loaded if m.startswith(("quotegraph.export.", "quotegraph.store", "quotegraph.link", "lxml"))
+    ]
 
 
 @pytest.mark.slow

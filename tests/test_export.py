@@ -19,9 +19,9 @@ from lxml import etree
 
 from quotegraph.cli import cli
 from quotegraph.errors import DocumentNotFound, QuoteNotFound, UnknownExportFormat
-from quotegraph.export import FORMATS, LIST_NAMES, render
+from quotegraph.export import COLUMNS, FORMATS, LIST_NAMES, render
 from quotegraph.export.cite import bibtex_escape, split_name
-from quotegraph.export.tables import COLUMNS, guard, to_csv
+from quotegraph.export.tables import guard, to_csv
 from quotegraph.store import SQLiteStore
 
 pytestmark = pytest.mark.slow

@@ -271,6 +271,32 @@ def test_families_are_saved_replaced_and_read_for_current_versions(tmp_path: Pat
         assert store.families(min_size=1) == []
 
 
+def test_link_and_trace_make_the_corpus_passages_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quotegraph.link import corpus, families
+
+    made: list[str] = []
+    passage = families._passage
+
+    def counted(occurrence: Occurrence) -> object:
+        if occurrence.document_id:  # not the traced text
+            made.append(occurrence.permalink)
+        return passage(occurrence)
+
+    def one_hot(store: object, texts: list[str], progress: object = None) -> dict[str, np.ndarray]:
+        return {t: np.eye(len(texts), dtype=np.float32)[i] for i, t in enumerate(texts)}
+
+    monkeypatch.setattr(families, "_passage", counted)
+    monkeypatch.setattr(corpus, "vectors", one_hot)
+    with SQLiteStore(tmp_path / "p.db") as store:
+        a = stored(store, "a.txt", f"Lenin wrote: “{TESTAMENT}”", TESTAMENT)
+        b = stored(store, "b.txt", f"He quoted “{TESTAMENT[:80]}” and left.", TESTAMENT[:80])
+        assert len(corpus.link(store)) == 1
+        assert sorted(made) == sorted([f"{a}#q1", f"{b}#q1"])  # each quotation once, to embed and to link
+        made.clear()
+        assert {m.occurrence.document_id for m in corpus.trace_text(store, TESTAMENT)} == {a, b}
+        assert sorted(made) == sorted([f"{a}#q1", f"{b}#q1"])
+
+
 def test_embeddings_are_cached_by_key(tmp_path: Path) -> None:
     vector = np.arange(embed.DIMENSION, dtype="<f4")
     with SQLiteStore(tmp_path / "e.db") as store:
@@ -336,6 +362,15 @@ def test_ingest_links_and_the_commands_show_families_and_traces(tmp_path: Path) 
     assert "omission: “Comrade Stalin”" in traced.stdout  # b leaves out words of the traced text
     as_json = json.loads(runner.invoke(cli, ["trace", cut, "--db", db, "--format", "json"]).stdout)
     assert {t["document"]: t["edits"] for t in as_json}["b.txt"] == []  # b quotes exactly these words
+    # Edits in verification's shape (verify.corpus.edit_json): ``quoted`` spans the occurrence's words,
+    # ``passage`` the traced text's.
+    traced = runner.invoke(cli, ["trace", changed, "--db", db, "--format", "json"])
+    by_document = {t["document"]: t for t in json.loads(traced.stdout)}
+    inserted = next(e for e in by_document["a.txt"]["edits"] if e["type"] == "insertion")
+    assert list(inserted) == ["type", "quoted", "passage", "quoted_text", "passage_text", "marked", "severe"]
+    assert by_document["a.txt"]["text"][slice(*inserted["quoted"])] == inserted["quoted_text"] == "an"
+    omitted = next(e for e in by_document["b.txt"]["edits"] if e["type"] == "omission")
+    assert changed[slice(*omitted["passage"])] == omitted["passage_text"] == "Comrade Stalin"
     assert "embedding" in ingested.output
     relinked = runner.invoke(cli, ["link", "--db", db])
     assert relinked.exit_code == 0, relinked.output

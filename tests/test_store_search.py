@@ -52,7 +52,7 @@ def test_search_pages_are_disjoint_and_ranked(sample_db: Path) -> None:
 
 
 def test_snippets_mark_the_match_even_late_in_a_long_text() -> None:
-    from quotegraph.store.sqlite import snippet
+    from quotegraph.store.fulltext import snippet
 
     text = "filler words here. " * 500 + "The Secret Speech was read."
     marked = snippet(text, "secret speech", ("<", ">"))
@@ -141,7 +141,7 @@ def test_snippet_start_with_find_equals_the_regular_expression(text: str, exact:
     """The ``str.find`` shortcut for ASCII terms starts reading where the case-insensitive regex would."""
     import re
 
-    from quotegraph.store.sqlite import _near_first
+    from quotegraph.store.fulltext import _near_first, _Terms
 
     terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
     expected = 0
@@ -150,4 +150,49 @@ def test_snippet_start_with_find_equals_the_regular_expression(text: str, exact:
         match = pattern.search(text, 0, 1000)
         if match and match.start() >= 400:
             expected = text.rfind(" ", 0, match.start() - 300) + 1
-    assert _near_first(text, exact, prefixes, 1000) == expected
+    assert _near_first(text, _Terms.of(exact, prefixes), 1000) == expected
+
+
+def test_ranking_keeps_equal_scores_as_sqlite_orders_them(tmp_path: Path, sample_db: Path) -> None:
+    """Copies of a document tie on every score; the page is still the one ``ORDER BY rank LIMIT`` gives."""
+    from quotegraph.store.fulltext import fts_query
+
+    copy = tmp_path / "copies.db"
+    source, target = sqlite3.connect(sample_db), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    with open_store(copy) as writer:
+        for i, row in enumerate(writer.documents()[:2]):
+            doc = writer.get_document(row.id)
+            for n in range(3):
+                twin = replace(doc.document, name=f"copy-{n}-{row.name}", source_path=None, content_hash=f"{i}{n}" * 32)
+                writer.ingest(twin, doc.analysis)
+    db = sqlite3.connect(copy)
+    names = {pk: (id_, name) for pk, id_, name in db.execute("SELECT pk, id, name FROM document WHERE is_current = 1")}
+
+    def expected(query: str, limit: int, offset: int) -> list[tuple[str, str | None, float]]:
+        match, wanted = fts_query(query), offset + limit
+        docs = db.execute(
+            "SELECT rowid, bm25(document_fts, 2.0, 1.0) AS rank FROM document_fts WHERE document_fts MATCH ? "
+            "ORDER BY rank",
+            (match,),
+        ).fetchall()
+        ranked = [(rank, names[pk][1], "document", pk, names[pk][0], None) for pk, rank in docs if pk in names]
+        ranked = ranked[:wanted]
+        for pk, doc_pk, quote_id, rank in db.execute(
+            "SELECT q.pk, q.doc_pk, q.id, bm25(quote_fts) AS rank FROM quote_fts CROSS JOIN quote q "
+            "ON q.pk = quote_fts.rowid WHERE quote_fts MATCH ? AND q.doc_pk IN "
+            "(SELECT pk FROM document WHERE is_current = 1) ORDER BY rank LIMIT ?",
+            (match, wanted),
+        ):
+            ranked.append((rank, names[doc_pk][1], "quote", pk, names[doc_pk][0], quote_id))
+        ranked.sort(key=lambda r: r[:4])
+        return [(doc_id, quote_id, -rank) for rank, _, _, _, doc_id, quote_id in ranked[offset:wanted]]
+
+    with open_store(copy, read_only=True) as store:
+        for query in ("Stalin", "party", "the", '"secret speech"', "Khrush*"):
+            for limit, offset in ((5, 0), (5, 5), (20, 0), (3, 7)):
+                page = store.search(query, limit=limit, offset=offset)
+                assert [(h.document_id, h.quote_id, h.score) for h in page.hits] == expected(query, limit, offset)
+    db.close()

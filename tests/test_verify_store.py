@@ -220,3 +220,60 @@ def test_verify_goes_on_without_the_embedding_model(store: SQLiteStore, monkeypa
     assert result.exit_code == 0, result.output
     assert "translations are not recognised" in result.output
     assert store.verdicts()
+
+
+def test_documents_are_read_and_indexed_only_when_needed_and_once(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quotegraph.verify import locate
+
+    indexed: list[str] = []
+    read: list[list[str]] = []
+
+    class CountingIndex(locate.SourceIndex):
+        def __init__(self, text: str) -> None:
+            indexed.append(text[:20])
+            super().__init__(text)
+
+    texts = store.texts
+    monkeypatch.setattr("quotegraph.verify.verdict.SourceIndex", CountingIndex)
+    monkeypatch.setattr(store, "texts", lambda ids: read.append(sorted(ids)) or texts(ids))
+    verifier = CorpusVerifier(store)
+    testament = store.resolve("testament.txt")
+    words = verifier.check("Stalin is too rude", verifier.choose(None, "testament.txt"))
+    assert words.verdict == "verbatim"
+    assert (read, indexed) == ([[testament]], [TESTAMENT[:20]])  # the cited source alone
+    q1, q2, _ = store.quotes()
+    assert verifier.check(q1.text, verifier.choose(q1, None), q1.document_id).verdict == "altered"
+    assert len(indexed) == 1  # its own document is not "elsewhere": nothing else to read
+    elsewhere = verifier.check(q2.text, verifier.choose(q2, None)).elsewhere
+    assert {w.source_id for w in elsewhere} == {testament, q2.document_id}
+    assert read == [[testament], [q2.document_id]] and len(indexed) == 2  # the rest, read in one query
+    verifier.check(q2.text, verifier.choose(q2, None))
+    assert len(read) == 2 and len(indexed) == 2  # each document indexed once per verifier
+
+
+def test_a_replaced_version_is_not_found_elsewhere_in_its_own_newer_version(store: SQLiteStore) -> None:
+    letters = document(
+        "letters.txt", "Trotsky wrote many letters on the bureaucracy and the party.", "Trotsky's Letters"
+    )
+    store.ingest(letters, Analysis(letters.name, letters.metadata, ()))
+    words = "the bureaucracy devours the revolution that made it, and calls the meal a victory"
+    claims = []
+    for text in (f"Trotsky is said to have written: “{words}”.", f"Trotsky, it is said, wrote: “{words}”."):
+        doc = document("claim.txt", text, "A claim")
+        own = quote(text, words, "q1", "Trotsky's letters")
+        cites_itself = quote(text, words, "q2", "A claim")
+        claims.append(store.ingest(doc, Analysis(doc.name, doc.metadata, (own, cites_itself))).document_id)
+    old, new = claims
+    assert store.version_ids("claim.txt") == [old, new] == store.version_ids(old)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["verify", f"{old}#q1", "--db", store.path, "--format", "json"])
+    data = json.loads(result.output)
+    assert (data["verdict"], data["cited_document_id"]) == ("not_in_source", store.resolve("letters.txt"))
+    assert new not in [w["source_id"] for w in data["elsewhere"]]
+    verifier = CorpusVerifier(store)
+    current = next(q for q in store.quotes(document=new) if q.quote_id == "q1")
+    assert verifier.check(current.text, verifier.choose(current, None), new).verdict == "not_in_source"
+    replaced = next(q for q in store.quotes(document=old) if q.quote_id == "q2")
+    assert verifier.choose(replaced, None).document_id is None  # its own title names no other document

@@ -150,6 +150,50 @@ def test_snippet_marks_are_split_out_never_trusted(snippet: str) -> None:
     assert all(0 <= a <= b <= len(plain) for a, b in hits)
 
 
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from("ab <>&\"'é"), min_size=8, max_size=12),
+    st.lists(st.tuples(st.integers(-1, 13), st.integers(-1, 13)), max_size=4),
+)
+def test_highlighted_is_what_the_span_renderer_makes(text: str, hits: list[tuple[int, int]]) -> None:
+    """Flat hits are marked directly; overlapping or odd ones go through ``render``: the same HTML."""
+    assert str(highlighted(text, hits)) == str(render(text, [Mark(a, b, "mark") for a, b in hits]))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["q", "kind", "speaker", "cursor", "limit"]), st.sampled_from(["", "a b", "é&=", "x"])
+        )
+    ),
+    st.sampled_from(["kind", "speaker", "decade"]),
+    st.lists(st.sampled_from(["x", "a b", "é&=", "y"]), unique=True),
+    st.sampled_from([None, "x", "a b"]),
+)
+def test_facet_links_are_the_page_link_with_the_value_applied(
+    params: list[tuple[str, str]], name: str, values: list[str], selected: str | None
+) -> None:
+    from urllib.parse import urlencode
+
+    from starlette.requests import Request
+
+    from quotegraph.web.app import _facet_values
+    from quotegraph.web.urls import link
+
+    request = Request({"type": "http", "path": "/search", "query_string": urlencode(params).encode(), "headers": []})
+    expected = []
+    for value in values:
+        query = {k: v for k, v in request.query_params.items() if k != "cursor"}
+        if value == selected:
+            query.pop(name, None)
+        else:
+            query[name] = value
+        expected.append(link("/search", query))
+    found = _facet_values(request, name, [(v, 1) for v in values], selected)
+    assert [v.url for v in found] == expected
+    assert [v.selected for v in found] == [v == selected for v in values]
+
+
 def test_split_marked_offsets() -> None:
     plain, hits = split_marked("the \x02Party\x03 and \x02party\x03", "\x02", "\x03")
     assert plain == "the Party and party"
@@ -208,6 +252,23 @@ def test_htmx_requests_get_the_fragment_only(client: TestClient) -> None:
     assert "<html" in full.text and "<html" not in fragment.text
     assert fragment.text.lstrip().startswith("<title>") and '<main id="main">' in fragment.text
     assert fragment.headers["vary"] == "HX-Request"
+
+
+@pytest.mark.slow
+def test_overview_counts_a_work_once_however_documents_name_it(client: TestClient) -> None:
+    """The secret speech is cited as "Khrushchev’s speech" and "Khrushchev’s report": one work, the
+    entity both are spellings of, with every quotation citing either."""
+    quotes = client.get("/search.json", params={"q": "Khrushchev", "limit": 1}).json()["facets"]["work"]
+    assert {"Khrushchev’s speech", "Khrushchev’s report"} <= {w["value"] for w in quotes}  # apart in the data
+    works = client.get("/.json").json()["top_works"]
+    assert len({w["url"] for w in works}) == len(works)
+    speech = [w for w in works if "cult-of-personality" in w["url"]]
+    assert len(speech) == 1 and speech[0]["url"].startswith("/entity/")
+    assert client.get(speech[0]["url"] + ".json").status_code == 200
+    cited = {
+        w["value"]: w["count"] for w in client.get("/search.json", params={"q": "Khrushchev"}).json()["facets"]["work"]
+    }
+    assert speech[0]["count"] >= cited["Khrushchev’s speech"] + cited["Khrushchev’s report"]
 
 
 @pytest.mark.slow
@@ -400,6 +461,28 @@ def test_openapi_documents_the_json_twins_and_the_error_shape(client: TestClient
         assert "200" in responses and "404" in responses and "422" not in responses
     assert "ErrorResponse" in schema["components"]["schemas"]
     assert "/documents" not in paths  # the HTML pages are not part of the API
+
+
+@pytest.mark.slow
+def test_static_files_come_with_type_etag_and_caching(client: TestClient) -> None:
+    from quotegraph.web.pages import HTMX, STATIC
+
+    css = client.get("/static/quotegraph.css")
+    assert css.status_code == 200 and css.content == (STATIC / "quotegraph.css").read_bytes()
+    assert css.headers["content-type"] == "text/css; charset=utf-8"
+    assert css.headers["cache-control"] == "public, max-age=3600"
+    again = client.get("/static/quotegraph.css", headers={"If-None-Match": css.headers["etag"]})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == css.headers["etag"]
+    script = client.get(f"/static/{HTMX}")
+    assert "immutable" in script.headers["cache-control"]  # the version is in its name
+    assert script.headers["content-type"].startswith(("application/javascript", "text/javascript"))
+    head = client.head("/static/favicon.svg")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == (STATIC / "favicon.svg").stat().st_size
+    missing = client.get("/static/nothing.css", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "QG601"
+    posted = client.post("/static/quotegraph.css", headers={"Accept": "application/json"})
+    assert posted.status_code in (404, 405) and posted.json()["error"]["status"] == posted.status_code
 
 
 def test_static_htmx_is_vendored_with_its_version() -> None:

@@ -21,9 +21,8 @@ import click
 
 from quotegraph import __version__, goldjson
 from quotegraph.errors import QuotegraphError, ReadError
+from quotegraph.export import COLUMNS, LIST_NAMES
 from quotegraph.export import FORMATS as EXPORT_FORMATS
-from quotegraph.export import LIST_NAMES
-from quotegraph.export.tables import COLUMNS
 from quotegraph.model import ENTITY_TYPES, QUOTE_KINDS, Analysis, Document
 
 DEFAULT_DB = "quotegraph.db"
@@ -518,6 +517,7 @@ def trace(text: str, fmt: str, db: str) -> None:
     """Every occurrence of TEXT in the corpus, in its words or as a translation, and how each differs."""
     from quotegraph.link.corpus import trace_text
     from quotegraph.verify import compare
+    from quotegraph.verify.corpus import edit_json
 
     if not text.strip():
         raise click.UsageError("give the words to trace")
@@ -526,7 +526,8 @@ def trace(text: str, fmt: str, db: str) -> None:
     data: list[dict[str, Any]] = []
     for m in matches:
         # How the corpus's words differ from the traced text, word by word (verify.compare: the
-        # occurrence as the quotation, the traced text as its passage); a translation has no word diff.
+        # occurrence as the quotation, the traced text as its passage, so an edit's ``quoted`` span is
+        # in the occurrence and its ``passage`` span in the traced text); a translation has no word diff.
         comparison = None if m.relation == "translation" else compare(m.occurrence.text, text)
         data.append(
             {
@@ -539,7 +540,7 @@ def trace(text: str, fmt: str, db: str) -> None:
                 "similarity": m.similarity,
                 "text": m.occurrence.text,
                 "faithful": None if comparison is None else comparison.faithful,
-                "edits": None if comparison is None else [_edit_dict(e) for e in comparison.edits],
+                "edits": None if comparison is None else [edit_json(e) for e in comparison.edits],
             }
         )
     if fmt == "json":
@@ -558,27 +559,15 @@ def trace(text: str, fmt: str, db: str) -> None:
             click.echo("    " + _trace_edit_line(e))
 
 
-def _edit_dict(edit: Any) -> dict[str, Any]:
-    """One difference; ``occurrence``/``traced`` are the changed words' character spans on each side."""
-    return {
-        "type": edit.type,
-        "marked": edit.marked,
-        "severe": edit.severe,
-        "occurrence": [edit.quoted.start, edit.quoted.end],
-        "occurrence_text": edit.quoted_text,
-        "traced": [edit.passage.start, edit.passage.end],
-        "traced_text": edit.passage_text,
-    }
-
-
 def _trace_edit_line(e: dict[str, Any]) -> str:
-    """An edit in words: an omission leaves out words of the traced text, an insertion adds words to it."""
+    """An edit in words: an omission leaves out words of the traced text (``passage``), an insertion
+    adds words of the occurrence (``quoted``) to it."""
     flags = "".join([" (marked)" if e["marked"] else "", " (severe)" if e["severe"] else ""])
     if e["type"] == "omission":
-        return f"omission{flags}: “{_short(e['traced_text'], 60)}”"
+        return f"omission{flags}: “{_short(e['passage_text'], 60)}”"
     if e["type"] == "insertion":
-        return f"insertion{flags}: “{_short(e['occurrence_text'], 60)}”"
-    return f"{e['type']}{flags}: “{_short(e['traced_text'], 40)}” → “{_short(e['occurrence_text'], 40)}”"
+        return f"insertion{flags}: “{_short(e['quoted_text'], 60)}”"
+    return f"{e['type']}{flags}: “{_short(e['passage_text'], 40)}” → “{_short(e['quoted_text'], 40)}”"
 
 
 @cli.command()
@@ -692,24 +681,34 @@ def serve(db: str, host: str, port: int, workers: int) -> None:
     if workers == 1:
         app = create_app(db)  # checks the store before listening
         _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only); Ctrl-C stops it")
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
     open_store(db, read_only=True).close()  # a missing or foreign store fails here, not in each worker
     _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only, {workers} workers); Ctrl-C stops it")
     import socket
+    import tempfile
 
     from uvicorn.supervisors import Multiprocess
 
     os.environ["QUOTEGRAPH_DB"] = os.path.abspath(db)
+    pages = tempfile.TemporaryDirectory(prefix="quotegraph-pages-")  # the workers share the pages they build
+    os.environ["QUOTEGRAPH_PAGES"] = os.path.join(pages.name, "pages.db")
     config = uvicorn.Config(
-        "quotegraph.web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
+        "quotegraph.web:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,  # no line per request: it would be dropped at this level, but formatted first
     )
     listening = config.bind_socket()
     # uvicorn opens the shared socket without naming TCP, so asyncio leaves Nagle's algorithm on for
     # the connections it accepts: every response then waits ~40 ms for a delayed ACK. Accepted
     # sockets inherit TCP_NODELAY from the listening one (Linux), which `uvicorn.run` does not do with several workers.
     listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[listening]).run()
+    with pages:
+        Multiprocess(config, sockets=[listening]).run()
 
 
 def _semantic_similarity() -> Any:

@@ -4,19 +4,60 @@ formats other tools read (TEI, W3C Web Annotation, CSV/NDJSON, GEXF/Gephi, BibTe
 ``render(store, fmt, …)`` is the one entry point (the CLI's ``export`` command and the web UI call
 it); each format is a module of pure functions over the records ``common.select`` reads through the
 Store protocol. docs/exports.md describes every format and its mapping.
+
+This module imports no format: the CLI reads ``FORMATS``, ``LIST_NAMES`` and ``COLUMNS`` when it starts,
+and the format modules (lxml, the network, the store) are imported when ``render`` first runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from quotegraph.errors import UnknownExportFormat
-from quotegraph.export import cite, graph, tables, tei, webanno
-from quotegraph.export.common import Selection, select
-from quotegraph.store.base import Store
 
-LIST_NAMES = ("quotes", "speakers", "documents", "entities", "dates")
+if TYPE_CHECKING:
+    from quotegraph.export.common import Selection
+    from quotegraph.store.base import Store
+
 FORMATS = ("tei", "webanno", "csv", "ndjson", "gexf", "gephi", "bibtex", "csl-json", "ris")
+# The columns of each list, in order, the same for CSV and NDJSON (export/tables.py).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "quotes": (
+        "permalink",
+        "document_id",
+        "document_name",
+        "quote_id",
+        "start",
+        "end",
+        "kind",
+        "speaker",
+        "cue",
+        "work",
+        "page",
+        "edition",
+        "parent",
+        "text",
+    ),
+    "speakers": ("speaker", "quote_count", "document_count", "kinds"),
+    "documents": (
+        "id",
+        "name",
+        "title",
+        "authors",
+        "publication",
+        "published",
+        "version",
+        "quote_count",
+        "source_path",
+        "format",
+        "content_hash",
+        "ingested_at",
+    ),
+    "entities": ("canonical", "type", "mentions", "documents", "variants", "document_ids"),
+    "dates": ("document_id", "document_name", "start", "end", "text", "value", "typo"),
+}
+LIST_NAMES = tuple(COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +85,9 @@ def render(
     Raises DocumentNotFound / QuoteNotFound for references that match nothing and
     UnknownExportFormat for a format or list this module does not have.
     """
+    from quotegraph.export import cite, graph, tables, tei, webanno
+    from quotegraph.export.common import Selection, select
+
     sel = Selection(document=document, quote=quote, speaker=speaker, kind=kind, entity_type=entity_type)
     stem = _stem(sel)
     if fmt == "tei":

@@ -1,7 +1,7 @@
 """CSV and NDJSON of the store's lists: quotes, speakers, documents, entities, dates.
 
-Columns come in a fixed order per list (``COLUMNS``), the same for both formats. NDJSON keeps lists
-and counts by kind as JSON values; CSV joins them into one cell. Every CSV cell that a spreadsheet
+Columns come in a fixed order per list (``quotegraph.export.COLUMNS``), the same for both formats.
+NDJSON keeps lists and counts by kind as JSON values; CSV joins them into one cell. Every CSV cell that a spreadsheet
 would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, or a tab or carriage return, as
 OWASP lists them) gets a leading ``'``, so opening an export never runs what a document's text says.
 """
@@ -15,46 +15,12 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from quotegraph.export import COLUMNS
 from quotegraph.export.common import Selection, selected_document_ids, selected_quotes, selected_rows
 from quotegraph.store.base import QuoteRow, Store
 
 Row = dict[str, Any]
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "quotes": (
-        "permalink",
-        "document_id",
-        "document_name",
-        "quote_id",
-        "start",
-        "end",
-        "kind",
-        "speaker",
-        "cue",
-        "work",
-        "page",
-        "edition",
-        "parent",
-        "text",
-    ),
-    "speakers": ("speaker", "quote_count", "document_count", "kinds"),
-    "documents": (
-        "id",
-        "name",
-        "title",
-        "authors",
-        "publication",
-        "published",
-        "version",
-        "quote_count",
-        "source_path",
-        "format",
-        "content_hash",
-        "ingested_at",
-    ),
-    "entities": ("canonical", "type", "mentions", "documents", "variants", "document_ids"),
-    "dates": ("document_id", "document_name", "start", "end", "text", "value", "typo"),
-}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

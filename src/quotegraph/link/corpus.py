@@ -15,6 +15,7 @@ from quotegraph.link.families import (
     Family,
     Match,
     Occurrence,
+    Passages,
     Relation,
     embedding_key,
     embedding_units,
@@ -63,7 +64,8 @@ def link(store: Store, progress: Progress = _quiet) -> list[Family]:
     """Recompute the corpus's quotation families and store them (replacing the old ones)."""
     found = occurrences(store)
     progress(f"linking {len(found)} quotations into families")
-    families = find_families(found, vectors(store, embedding_units(found), progress))
+    passages = Passages(found)
+    families = find_families(passages, vectors(store, embedding_units(passages), progress))
     store.save_families(families)
     progress(f"{len(families)} quotation families")
     return families
@@ -76,8 +78,9 @@ def trace_text(store: Store, text: str, progress: Progress = _quiet) -> list[Mat
     translation too short to be recognised by its vector is still an occurrence of the text.
     """
     found = occurrences(store)
-    units = list(dict.fromkeys([*embedding_units(found), *trace_units(text)]))
-    direct = trace(text, found, vectors(store, units, progress))
+    passages = Passages(found)
+    units = list(dict.fromkeys([*embedding_units(passages), *trace_units(text)]))
+    direct = trace(text, passages, vectors(store, units, progress))
     by_permalink = {o.permalink: o for o in found}
     out = {m.occurrence.permalink: m for m in direct}
     for match in direct:

@@ -213,6 +213,29 @@ def _passages(occurrences: Iterable[Occurrence]) -> list[_Passage]:
     return list(by_key.values())
 
 
+class Passages:
+    """The corpus's distinct quotation texts and what is embedded for them, made once per run and
+    shared: ``embedding_units`` says which texts need vectors, ``find_families`` and ``trace`` link them.
+    (Both only add to the passages what their words determine, so they may share one.)"""
+
+    __slots__ = ("_units", "passages")
+
+    def __init__(self, occurrences: Iterable[Occurrence]) -> None:
+        self.passages = _passages(occurrences)
+        self._units: list[_Unit] | None = None
+
+    @property
+    def units(self) -> list[_Unit]:
+        """The embedded texts of the long passages (each whole, and its long sentences), made when first asked."""
+        if self._units is None:
+            self._units = [u for i, p in enumerate(self.passages) if not p.short for u in _units(p, i)]
+        return self._units
+
+
+def _prepared(corpus: Iterable[Occurrence] | Passages) -> Passages:
+    return corpus if isinstance(corpus, Passages) else Passages(corpus)
+
+
 def _contains(outer: Sequence[tuple[str, ...]], inner: tuple[str, ...]) -> bool:
     """Whether ``inner`` is a contiguous run of words inside one of ``outer``'s segments."""
     n = len(inner)
@@ -348,13 +371,9 @@ def _units(passage: _Passage, owner: int) -> list[_Unit]:
     return units
 
 
-def embedding_units(occurrences: Iterable[Occurrence]) -> list[str]:
+def embedding_units(corpus: Iterable[Occurrence] | Passages) -> list[str]:
     """The texts ``find_families`` needs vectors for (long quotations and their sentences), once each."""
-    seen: dict[str, None] = {}
-    for i, p in enumerate(_passages(occurrences)):
-        if not p.short:
-            seen.update((u.text, None) for u in _units(p, i))
-    return list(seen)
+    return list(dict.fromkeys(u.text for u in _prepared(corpus).units))
 
 
 def _translation(a: _Unit, b: _Unit, cosine: float, index: _Index, compared: int = 2) -> bool:
@@ -453,14 +472,16 @@ def _alone(index: _Index, i: int) -> bool:
 
 
 def find_families(
-    occurrences: Sequence[Occurrence], vectors: Mapping[str, NDArray[np.float32]] | None = None
+    corpus: Iterable[Occurrence] | Passages, vectors: Mapping[str, NDArray[np.float32]] | None = None
 ) -> list[Family]:
-    """Group the corpus's quotations into families (two occurrences or more), largest first.
+    """Group the corpus's quotations (occurrences, or their ``Passages`` made already) into families
+    (two occurrences or more), largest first.
 
-    ``vectors`` maps each text of ``embedding_units(occurrences)`` to its normalised sentence vector;
+    ``vectors`` maps each text of ``embedding_units(corpus)`` to its normalised sentence vector;
     without them only lexical families are found.
     """
-    index = _Index(_passages(occurrences))
+    prepared = _prepared(corpus)
+    index = _Index(prepared.passages)
     uf = _UnionFind(len(index.passages))
     neighbours: dict[int, list[tuple[int, Relation, float]]] = defaultdict(list)
     for (a, b), (relation, score) in _lexical_edges(index).items():
@@ -469,7 +490,7 @@ def find_families(
         neighbours[b].append((a, relation, score))
     translations: dict[tuple[int, int], float] = {}
     if vectors is not None:
-        units = [u for i, p in enumerate(index.passages) if not p.short for u in _units(p, i)]
+        units = prepared.units
         translations = _translation_edges(index, units, _matrix(units, vectors), uf)
     for (a, b), cosine in translations.items():
         neighbours[a].append((b, "translation", cosine))
@@ -540,18 +561,20 @@ def _paths(
 
 def trace(
     text: str,
-    occurrences: Sequence[Occurrence],
+    corpus: Iterable[Occurrence] | Passages,
     vectors: Mapping[str, NDArray[np.float32]] | None = None,
 ) -> list[Match]:
-    """Every occurrence of ``text`` in the corpus: the same words (whole, cut or elided) or a translation.
+    """Every occurrence of ``text`` in the corpus (occurrences, or their ``Passages`` made already):
+    the same words (whole, cut or elided) or a translation.
 
     A traced text is matched even if it is a stock phrase: the user asked for it. ``vectors`` must
-    hold the units of ``embedding_units(occurrences)`` and of ``trace_units(text)``.
+    hold the units of ``embedding_units(corpus)`` and of ``trace_units(text)``.
     """
     query = _passage(Occurrence("", "", "", text))
     if not query.words:
         return []
-    index = _Index(_passages(occurrences))
+    prepared = _prepared(corpus)
+    index = _Index(prepared.passages)
     if not query.short:
         query.shingles = index.shingles(query.segments)
     best: dict[int, tuple[Relation, float]] = {}
@@ -573,7 +596,7 @@ def trace(
             if p.short and p.words in runs and index.linkable(i):
                 best.setdefault(i, ("cut", 1.0))
     if vectors is not None and not query.short:
-        units = [u for i, p in enumerate(index.passages) if not p.short for u in _units(p, i)]
+        units = prepared.units
         mine = _units(query, -1)
         if units:
             cosines = _matrix(mine, vectors) @ _matrix(units, vectors).T
@@ -601,6 +624,7 @@ __all__ = [
     "Match",
     "Member",
     "Occurrence",
+    "Passages",
     "Relation",
     "embedding_key",
     "embedding_text",

@@ -366,6 +366,10 @@ class Store(Protocol):
         """The document id a reference stands for, e.g. to redirect a name to its permalink."""
         ...
 
+    def version_ids(self, ref: str) -> list[str]:
+        """The ids of every version of the document ``ref`` stands for, oldest first (the current one too)."""
+        ...
+
     def quotes(
         self,
         speaker: str | None = None,

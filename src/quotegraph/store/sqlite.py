@@ -7,18 +7,17 @@ re-running the batch simply completes it; FTS5 gives BM25-ranked search without 
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
-import re
 import sqlite3
-import unicodedata
-from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from importlib import resources
-from itertools import islice, starmap
+from itertools import starmap
+from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
@@ -63,6 +62,9 @@ from quotegraph.store.base import (
     VerdictRow,
     WorkRow,
 )
+from quotegraph.store.fulltext import clean as _clean
+from quotegraph.store.fulltext import fold as fold  # re-exported: other modules fold names as the store does
+from quotegraph.store.fulltext import fts_query, snippet
 
 if TYPE_CHECKING:
     from quotegraph.link.families import Family
@@ -70,177 +72,13 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 3  # PRAGMA user_version; bump together with schema.sql
 APPLICATION_ID = 0x51475354  # "QGST": PRAGMA application_id, tells our files from other SQLite files
 MIN_PREFIX = 6  # shortest id prefix accepted as a document reference
+READ_MAP_BYTES = 1 << 30  # how much of the file a read-only connection maps into memory (address space, not RAM)
 MIN_NAME_START = 3  # "003" for 003_34df39d8ba34d179.txt, when no other current file name starts so
 _HINT = "run `quotegraph documents` to list ids and names"
 
 # Test hook: called inside the ingest transaction after the document row is written and before its
 # quotations, so a test can kill the process at the worst moment. Never set in production.
 _after_document_row: Callable[[Document], None] | None = None
-
-
-def _clean(value: str) -> str:
-    """User input may carry lone surrogates (undecodable argv bytes) that SQLite cannot take."""
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
-def fold(value: str) -> str:
-    """Case-, accent- and spacing-insensitive form used for speaker and work filters."""
-    decomposed = unicodedata.normalize("NFKD", _clean(value).casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.split())
-
-
-_FTS_PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
-_WORD = re.compile(r"[^\W_]+")  # roughly FTS5 unicode61's idea of a token
-_SPACES = re.compile(r"\s+")
-_TRAILING = re.compile(r"[^\w\s]{1,3}")  # closing marks and punctuation after the last word
-
-
-def _pieces(user_text: str) -> list[tuple[str, bool]]:
-    """Split user text into (phrase, is_prefix) pieces: words, "quoted phrases", word* prefixes."""
-    text = _clean(user_text).replace("\x00", " ")
-    pieces: list[tuple[str, bool]] = []
-    for match in _FTS_PIECE.finditer(text):
-        phrase, word = match.group(1), match.group(2)
-        prefix = False
-        if word is not None:
-            phrase = word.rstrip("*")
-            prefix = phrase != word
-        if phrase is not None and any(ch.isalnum() for ch in phrase):
-            pieces.append((phrase, prefix))
-    return pieces
-
-
-def fts_query(user_text: str) -> str | None:
-    """Turn user-typed text into an FTS5 query that cannot be a syntax error.
-
-    Every word becomes an FTS5 string token (so ``AND``, ``-``, ``(``, ``:`` are plain text), text in
-    double quotes stays a phrase, and a trailing ``*`` on a word asks for a prefix match. All terms
-    must match. Returns None when nothing searchable is left, which callers treat as "no hits".
-    """
-    terms = []
-    for phrase, prefix in _pieces(user_text):
-        term = '"' + phrase.replace('"', '""') + '"'
-        terms.append(term + " *" if prefix else term)
-    return " ".join(terms) if terms else None
-
-
-def _fold_token(token: str) -> str:
-    return token.lower() if token.isascii() else fold(token)
-
-
-def _near_first(text: str, exact: set[str], prefixes: list[str], scan: int) -> int:
-    """Where to start reading tokens: a little before the first place a term is written plainly.
-
-    Tokenising a long document from its start to a late match dominated search time, so the first
-    match is found in C: with ``str.find`` in the lower-cased text when every term is ASCII (most
-    queries; a case-insensitive regular expression took a third of a search's snippets), else with a
-    regular expression. A term that only appears accented ("Léon" for "leon") is not found this way,
-    and then the whole text is read as before.
-    """
-    if not exact and not prefixes:
-        return 0
-    limit = min(len(text), scan)
-    lowered = text[:limit].lower()
-    if len(lowered) == limit and all(t.isascii() for t in (*exact, *prefixes)):
-        found = min(
-            *(_first_word_at(lowered, t, True) for t in exact),
-            *(_first_word_at(lowered, p, False) for p in prefixes),
-            limit,
-        )
-        start = found if found < limit else None
-    else:
-        terms = [re.escape(t) for t in exact] + [re.escape(p) + r"[^\W_]*" for p in prefixes]
-        pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(terms) + r")(?![^\W_])", re.IGNORECASE)
-        match = pattern.search(text, 0, limit)
-        start = match.start() if match else None
-    if start is None or start < 400:
-        return 0
-    return text.rfind(" ", 0, start - 300) + 1
-
-
-def _first_word_at(lowered: str, term: str, whole: bool) -> int:
-    """Where ``term`` first starts a word of ``lowered`` (and ends one, if ``whole``); past the end if nowhere."""
-    at = lowered.find(term)
-    while at >= 0:
-        end = at + len(term)
-        if (at == 0 or not lowered[at - 1].isalnum()) and (
-            not whole or end == len(lowered) or not lowered[end].isalnum()
-        ):
-            return at
-        at = lowered.find(term, at + 1)
-    return len(lowered)
-
-
-def snippet(
-    text: str,
-    user_text: str,
-    highlight: tuple[str, str] = ("[", "]"),
-    width: int = 24,
-    scan: int = 400_000,
-) -> str:
-    """About ``width`` words of ``text`` where the most query terms meet, matches marked.
-
-    Done here rather than with FTS5's snippet(), which is quadratic in the number of matches and
-    takes seconds on a long document full of a common word. Only the first ``scan`` characters are
-    searched, stopping at the first window holding every term; without any match there (it may have
-    been in the title) the snippet is the start of the text.
-    """
-    exact: set[str] = set()
-    prefixes: list[str] = []
-    for phrase, prefix in _pieces(user_text):
-        words = [_fold_token(w) for w in _WORD.findall(phrase)]
-        if prefix and words:
-            prefixes.append(words.pop())
-        exact.update(words)
-    wanted = len(exact) + len(set(prefixes))
-
-    def term(token: str) -> str | None:
-        folded = _fold_token(token)
-        if folded in exact:
-            return folded
-        return next(("*" + p for p in prefixes if folded.startswith(p)), None)
-
-    tokens = _WORD.finditer(text, _near_first(text, exact, prefixes, scan), min(len(text), scan))
-    seen: list[re.Match[str]] = []
-    recent: deque[tuple[int, str]] = deque()  # matches among the last ``width`` tokens
-    in_reach: Counter[str] = Counter()
-    best = (0, 0, 0)  # (distinct terms, first match index, last match index)
-    for i, token in enumerate(tokens):
-        seen.append(token)
-        key = term(token.group())
-        if key is None:
-            continue
-        recent.append((i, key))
-        in_reach[key] += 1
-        while recent[0][0] <= i - width:
-            in_reach[recent.popleft()[1]] -= 1
-        distinct = sum(1 for n in in_reach.values() if n)
-        if distinct > best[0]:
-            best = (distinct, recent[0][0], i)
-            if distinct == wanted:
-                break
-    _, first, last = best
-    begin = max(0, first - min(width // 4, width - (last - first + 1)))
-    seen.extend(islice(tokens, max(0, begin + width - len(seen))))
-    window = seen[begin : begin + width]
-    if not window:
-        return ""
-    hit = term
-    left, right = highlight
-    parts = ["…"] if text[: window[0].start()].strip() else []
-    for i, token in enumerate(window):
-        if i:
-            parts.append(_SPACES.sub(" ", text[window[i - 1].end() : token.start()]))
-        word = token.group()
-        parts.append(f"{left}{word}{right}" if hit(word) is not None else word)
-    rest = text[window[-1].end() :]
-    trailing = _TRAILING.match(rest)
-    if trailing:
-        parts.append(trailing.group())
-    if rest[trailing.end() if trailing else 0 :].strip():
-        parts.append(" …" if trailing and trailing.group() else "…")
-    return "".join(parts)
 
 
 def _lineage_key(document: Document) -> str:
@@ -334,6 +172,30 @@ class _DocumentFacets:
     publication: str | None
     published: str | None
 
+    @property
+    def match(self) -> facets.FacetRow:
+        """The facet values of a match in this document's text."""
+        return ("document", None, None, self.authors_json, self.publication, self.published, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _CurrentDocuments:
+    """What search needs of every current document, kept per store revision."""
+
+    by_pk: dict[int, _DocumentFacets]
+    matches: dict[int, facets.FacetRow]  # ``_DocumentFacets.match`` of each, made once
+    only_versions: bool  # no document has an older version: every quotation is of a current one
+
+
+_DOCUMENT_FILTERS = ("author", "publication", "decade")
+# The part of a text a snippet is made from: its first 400,000 characters (``snippet``'s scan). A text of
+# fewer bytes is read whole: counting its characters costs SQLite more than decoding it costs Python.
+_SCANNED = "iif(length(CAST(text AS BLOB)) <= 400000, text, substr(text, 1, 400000))"
+_PAGE_TEXTS = (  # of the documents and quotations listed (as JSON arrays of pks), what their snippets are made from
+    f"SELECT 'document', pk, {_SCANNED} FROM document WHERE pk IN (SELECT value FROM json_each(?)) "
+    f"UNION ALL SELECT 'quote', pk, {_SCANNED} FROM quote WHERE pk IN (SELECT value FROM json_each(?))"
+)
+
 
 def _document_passes(d: _DocumentFacets, filters: Mapping[str, str]) -> bool:
     """Whether a document meets the document-level search filters (author, publication, decade)."""
@@ -354,7 +216,7 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path, *, timeout: float = 30.0, read_only: bool = False) -> None:
         self.path = str(path)
         self.read_only = read_only
-        self._documents_cache: tuple[str, dict[int, _DocumentFacets]] | None = None
+        self._documents_cache: tuple[str, _CurrentDocuments] | None = None
         self._revision: tuple[int, str] | None = None  # (data_version, revision) of a read-only connection
         try:
             # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
@@ -396,6 +258,9 @@ class SQLiteStore(Store):
         else:
             self._check(app_id, user_version)
         if self.read_only:
+            # Pages read through the OS page cache in place: a search page reads a dozen texts it has not
+            # read before, each a chain of pages, and a read() per page cost more than the rest of the query.
+            db.execute(f"PRAGMA mmap_size = {READ_MAP_BYTES}")
             return
         try:
             db.execute("PRAGMA journal_mode = WAL")
@@ -740,6 +605,16 @@ class SQLiteStore(Store):
         with self._guard(f"resolving {ref!r}") as db:
             pk = self._resolve(db, ref)
             return str(db.execute("SELECT id FROM document WHERE pk = ?", (pk,)).fetchone()[0])
+
+    def version_ids(self, ref: str) -> list[str]:
+        with self._guard(f"listing the versions of {ref!r}") as db:
+            pk = self._resolve(db, ref)
+            rows = db.execute(
+                "SELECT d.id FROM document d JOIN document r ON r.lineage_pk = d.lineage_pk "
+                "WHERE r.pk = ? ORDER BY d.version",
+                (pk,),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def _resolve(self, db: sqlite3.Connection, ref: str) -> int:
         """Document pk for an id, source path, name, stem, id prefix or the start of one current
@@ -1184,7 +1059,8 @@ class SQLiteStore(Store):
         """Filters and counts in SQL over every current match; BM25 ranks only what the page needs.
 
         Documents and quotations are ranked separately (their BM25 scores are merged as
-        ``search_text`` does), so each table yields at most ``offset + limit`` ranked rows.
+        ``search_text`` does), so each table yields at most ``offset + limit`` ranked rows; only the
+        page's hits get a snippet, their texts read in one statement.
         """
         filters = {k: v for k, v in (filters or {}).items() if v}
         facets.check(filters)
@@ -1194,8 +1070,9 @@ class SQLiteStore(Store):
         if match is None:
             return SearchPage((), 0, facets.count([]))
         with self._guard("searching") as db:
-            docs = self._current_documents(db)
-            allowed = [pk for pk, d in docs.items() if _document_passes(d, filters)]
+            current = self._current_documents(db)
+            docs = current.by_pk
+            narrowed = any(f in filters for f in _DOCUMENT_FILTERS)
             kind = filters.get("kind")
             quote_only = ("speaker", "work", "verdict")
             search_docs = kind in (None, "document") and not any(f in filters for f in quote_only)
@@ -1209,10 +1086,10 @@ class SQLiteStore(Store):
             if kind not in (None, "document"):
                 quote_where += " AND q.kind = ?"
                 quote_params.append(kind)
-            pks = json.dumps(allowed)  # the current documents passing the document filters
             wanted = offset + limit
             rows: list[facets.FacetRow] = []
-            ranked: list[tuple[float, str, int, SearchHit]] = []
+            # (score, name, kind, pk, quotation row or None): sorted, then the page's slice made into hits
+            ranked: list[tuple[float, str, str, int, tuple[Any, ...] | None]] = []
             if search_docs:
                 # Ranked without a rowid filter (FTS5 would run the match once per listed rowid); there
                 # are at most as many document matches as documents.
@@ -1221,11 +1098,51 @@ class SQLiteStore(Store):
                     "ORDER BY rank",
                     (match,),
                 ).fetchall()
-                best = [(pk, rank) for pk, rank in ranks if pk in docs and _document_passes(docs[pk], filters)]
-                for pk, _ in best:
-                    d = docs[pk]
-                    rows.append(("document", None, None, d.authors_json, d.publication, d.published, None))
-                for pk, rank in best[:wanted]:
+                if narrowed:
+                    ranks = [(pk, rank) for pk, rank in ranks if pk in docs and _document_passes(docs[pk], filters)]
+                else:
+                    ranks = [(pk, rank) for pk, rank in ranks if pk in docs]
+                rows += [current.matches[pk] for pk, _ in ranks]
+                ranked += [(-rank, docs[pk].name, "document", pk, None) for pk, rank in ranks[:wanted]]
+            if kind != "document":
+                # The quotation's own row is small; its document's facets come from the cached listing,
+                # so no match reads a document row (whose long text precedes those columns).
+                if narrowed:  # the current documents passing the document filters
+                    scope = " AND q.doc_pk IN (SELECT value FROM json_each(?))"
+                    params = [match, json.dumps([pk for pk, d in docs.items() if _document_passes(d, filters)])]
+                elif current.only_versions:
+                    scope, params = "", [match]
+                else:
+                    scope, params = " AND q.doc_pk IN (SELECT pk FROM document WHERE is_current = 1)", [match]
+                matched = (
+                    "FROM quote_fts CROSS JOIN quote q ON q.pk = quote_fts.rowid "
+                    f"LEFT JOIN verdict v ON v.quote_pk = q.pk WHERE quote_fts MATCH ?{scope}{quote_where}"
+                )
+                quotes = db.execute(
+                    "SELECT q.pk, q.doc_pk, q.id, q.speaker, q.span_start, q.span_end, bm25(quote_fts), q.kind, "
+                    f"q.work, v.verdict {matched}",
+                    (*params, *quote_params),
+                ).fetchall()
+                for r in quotes:
+                    d = docs[r[1]]
+                    rows.append((r[7], r[3], r[8], d.authors_json, d.publication, d.published, r[9]))
+                # The best ``wanted``, equal ranks in the order matched: what SQLite's ORDER BY rank LIMIT keeps
+                best_quotes = heapq.nsmallest(wanted, quotes, key=itemgetter(6))
+                ranked += [(-r[6], docs[r[1]].name, "quote", r[0], r) for r in best_quotes]
+            ranked.sort(key=lambda item: (-item[0], item[1], item[2], item[3]))
+            shown = ranked[offset:wanted]
+            on_page: dict[str, list[int]] = {"document": [], "quote": []}
+            for _, _, kind_, pk, _ in shown:
+                on_page[kind_].append(pk)
+            texts = {
+                (kind_, pk): text
+                for kind_, pk, text in db.execute(
+                    _PAGE_TEXTS, (json.dumps(on_page["document"]), json.dumps(on_page["quote"]))
+                )
+            }
+            page = []
+            for score, _, _, pk, r in shown:
+                if r is None:
                     d = docs[pk]
                     hit = SearchHit(
                         kind="document",
@@ -1236,31 +1153,13 @@ class SQLiteStore(Store):
                         speaker=None,
                         start=None,
                         end=None,
-                        snippet="",
-                        score=-rank,
+                        snippet=snippet(texts["document", pk], query, highlight),
+                        score=score,
                         authors=d.authors,
                         publication=d.publication,
                         published=d.published,
                     )
-                    ranked.append((-rank, d.name, pk, hit))
-            if kind != "document":
-                # The quotation's own row is small; its document's facets come from the cached listing,
-                # so no match reads a document row (whose long text precedes those columns).
-                matched = (
-                    "FROM quote_fts CROSS JOIN quote q ON q.pk = quote_fts.rowid "
-                    "LEFT JOIN verdict v ON v.quote_pk = q.pk WHERE quote_fts MATCH ? "
-                    f"AND q.doc_pk IN (SELECT value FROM json_each(?)){quote_where}"
-                )
-                for q_kind, speaker, work, doc_pk, verdict in db.execute(
-                    f"SELECT q.kind, q.speaker, q.work, q.doc_pk, v.verdict {matched}", (match, pks, *quote_params)
-                ):
-                    d = docs[doc_pk]
-                    rows.append((q_kind, speaker, work, d.authors_json, d.publication, d.published, verdict))
-                for r in db.execute(
-                    "SELECT q.pk, q.doc_pk, q.id, q.speaker, q.span_start, q.span_end, bm25(quote_fts) AS rank, "
-                    f"q.kind, q.work, v.verdict {matched} ORDER BY rank LIMIT ?",
-                    (match, pks, *quote_params, wanted),
-                ):
+                else:
                     d = docs[r[1]]
                     hit = SearchHit(
                         kind="quote",
@@ -1271,8 +1170,8 @@ class SQLiteStore(Store):
                         speaker=r[3],
                         start=r[4],
                         end=r[5],
-                        snippet="",
-                        score=-r[6],
+                        snippet=snippet(texts["quote", pk], query, highlight),
+                        score=score,
                         quote_kind=r[7],
                         work=r[8],
                         authors=d.authors,
@@ -1280,16 +1179,10 @@ class SQLiteStore(Store):
                         published=d.published,
                         verdict=r[9],
                     )
-                    ranked.append((-r[6], d.name, r[0], hit))
-            ranked.sort(key=lambda item: (-item[0], item[1], item[3].kind, item[2]))
-            page = []
-            for _, _, pk, hit in ranked[offset:wanted]:
-                table = "document" if hit.kind == "document" else "quote"
-                source = db.execute(f"SELECT substr(text, 1, 400000) FROM {table} WHERE pk = ?", (pk,)).fetchone()[0]
-                page.append(replace(hit, snippet=snippet(str(source), query, highlight)))
+                page.append(hit)
         return SearchPage(tuple(page), len(rows), facets.count(rows))
 
-    def _current_documents(self, db: sqlite3.Connection) -> dict[int, _DocumentFacets]:
+    def _current_documents(self, db: sqlite3.Connection) -> _CurrentDocuments:
         """What search needs of every current document, read once per store revision (per connection)."""
         revision = self.revision()
         if self._documents_cache is None or self._documents_cache[0] != revision:
@@ -1299,7 +1192,9 @@ class SQLiteStore(Store):
                     "SELECT pk, id, name, title, authors, publication, published FROM document WHERE is_current = 1"
                 )
             }
-            self._documents_cache = (revision, docs)
+            older = db.execute("SELECT 1 FROM document WHERE is_current = 0 LIMIT 1").fetchone()
+            current = _CurrentDocuments(docs, {pk: d.match for pk, d in docs.items()}, older is None)
+            self._documents_cache = (revision, current)
         return self._documents_cache[1]
 
     def works(self) -> list[WorkRow]:

@@ -1,13 +1,15 @@
 """Verification over a store: pick each quotation's source document, verify, turn verdicts into rows.
 
-The thin layer between the pure engine and the ``Store``: every current document becomes a
-``SourceText`` (its index built once, when first needed), a quotation's cited work is matched to a
-document title, and the quotation's own document is never "elsewhere" for it.
+The thin layer between the pure engine and the ``Store``: a current document becomes a
+``SourceText`` when a verification first needs it (the cited source first; the rest of the corpus
+only when a quotation must be looked for elsewhere), and at most once per verifier; a quotation's
+cited work is matched to a document title, and the quotation's own document, in any version, is
+neither its source nor "elsewhere" for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,12 +38,37 @@ class CorpusVerifier:
         self.store = store
         self.similarity = similarity
         self.documents = store.documents()
+        self._current = {d.id for d in self.documents}
         self._sources: dict[str, SourceText] = {}
 
     def source(self, document_id: str) -> SourceText:
+        """The document made ready for verification (read and indexed on first use)."""
         if document_id not in self._sources:  # the text alone: no analysis to decode
             self._sources[document_id] = SourceText(document_id, self.store.texts([document_id])[document_id])
         return self._sources[document_id]
+
+    def _elsewhere(self, excluded: Collection[str]) -> Iterator[SourceText]:
+        """Every current document but the ``excluded``: the unread ones read in one query when the
+        search starts, each indexed when the search reaches it."""
+        unread = [d.id for d in self.documents if d.id not in excluded and d.id not in self._sources]
+        texts = self.store.texts(unread) if unread else {}
+        for document in self.documents:
+            if document.id in excluded:
+                continue
+            if document.id not in self._sources:
+                self._sources[document.id] = SourceText(document.id, texts[document.id])
+            yield self._sources[document.id]
+
+    def _own(self, document_id: str | None) -> set[str]:
+        """A quotation's own document in every version: never its cited source, never "elsewhere" for it.
+
+        Only a replaced version is asked about: the other versions of a current one are not current,
+        so they are never searched anyway."""
+        if document_id is None:
+            return set()
+        if document_id in self._current:
+            return {document_id}
+        return set(self.store.version_ids(document_id))
 
     def choose(self, quote: QuoteRow | None, explicit: str | None) -> SourceChoice:
         """The document given with ``--source``, else the one whose title is the cited work."""
@@ -50,7 +77,8 @@ class CorpusVerifier:
             return SourceChoice(document_id, "explicit", f"--source {explicit}")
         if quote is None or not quote.work:
             return SourceChoice(None, "none", "the quotation cites no work; give --source DOC")
-        titles = [(d.id, d.title) for d in self.documents if d.title and d.id != quote.document_id]
+        own = self._own(quote.document_id)
+        titles = [(d.id, d.title) for d in self.documents if d.title and d.id not in own]
         found = match_work(quote.work, titles)
         if found is None:
             return SourceChoice(None, "none", f"cited work {quote.work!r} matches no document title")
@@ -61,9 +89,13 @@ class CorpusVerifier:
         )
 
     def check(self, text: str, choice: SourceChoice, own_document: str | None = None) -> Verification:
-        """Verify ``text``; every other current document but its own is searched as "elsewhere"."""
+        """Verify ``text``; every current document but the source and the quotation's own (in any
+        version) is searched as "elsewhere"."""
         source = self.source(choice.document_id) if choice.document_id else None
-        others = [self.source(d.id) for d in self.documents if d.id not in (own_document, choice.document_id)]
+        excluded = self._own(own_document)
+        if choice.document_id is not None:
+            excluded.add(choice.document_id)
+        others = self._elsewhere(excluded)
         return verify(text, source, elsewhere=others, similarity=self.similarity)
 
     def verifiable(self, source: str | None = None) -> Iterator[QuoteRow]:

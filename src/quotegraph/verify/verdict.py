@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal, get_args
@@ -115,24 +115,22 @@ def verify(
     quoted: str,
     source: SourceText | None,
     *,
-    elsewhere: Sequence[SourceText] = (),
+    elsewhere: Iterable[SourceText] = (),
     similarity: Similarity | None = None,
 ) -> Verification:
     """Check ``quoted`` against its cited ``source`` (None: the cited work is not in the corpus).
 
     ``elsewhere`` are the other documents to search when the source does not hold the words (leave
-    out the document the quotation itself stands in); ``similarity`` scores two texts' meaning in
-    [0, 1] and enables ``translation_variant``.
+    out the document the quotation itself stands in). It is iterated only then, and once: a caller
+    may read and index them as they are reached. ``similarity`` scores two texts' meaning in [0, 1]
+    and enables ``translation_variant``.
     """
     tokens = tokenize(quoted)
     if not tokens:
         raise ValueError("the quotation has no words to verify")
     marks = elisions(quoted)
-    others = [s for s in elsewhere if source is None or s.id != source.id]
-    if sum(weight(t.key) for t in tokens) < ELSEWHERE_WORDS:
-        others = []
     if source is None:
-        found = _found_in(others, quoted, tokens, marks)
+        found = _found_in(elsewhere, None, quoted, tokens, marks)
         return Verification("source_not_in_corpus", 1.0, None, None, None, elsewhere=_locations(found))
     best = source.index.best(quoted, tokens, marks)
     match = best if best is not None and best.comparison.coverage >= FOUND_SHARE else None
@@ -141,7 +139,7 @@ def verify(
     if match is not None and match.comparison.faithful:
         return Verification("faithful", 1.0, source.id, match.span, match.comparison)
     own = match.comparison.coverage if match is not None else 0.0
-    found = _found_in(others, quoted, tokens, marks)
+    found = _found_in(elsewhere, source, quoted, tokens, marks)
     if found and found[0][1].comparison.coverage >= max(ELSEWHERE_COVERAGE, own + ELSEWHERE_MARGIN):
         other, where = found[0]
         return Verification(
@@ -172,10 +170,19 @@ def verify(
 
 
 def _found_in(
-    sources: Sequence[SourceText], quoted: str, tokens: Sequence[Token], marks: Sequence[tuple[int, int]]
+    sources: Iterable[SourceText],
+    cited: SourceText | None,
+    quoted: str,
+    tokens: Sequence[Token],
+    marks: Sequence[tuple[int, int]],
 ) -> list[tuple[SourceText, Match]]:
-    """The other documents holding the quotation, the one holding most of it first."""
-    found = [(s, m) for s in sources if (m := s.index.locate(quoted, tokens, marks, ELSEWHERE_LISTED)) is not None]
+    """The documents other than the ``cited`` one holding the quotation, the one holding most of it first.
+
+    ``sources`` are not even iterated for a quotation too light to be told from common words."""
+    if sum(weight(t.key) for t in tokens) < ELSEWHERE_WORDS:
+        return []
+    others = (s for s in sources if cited is None or s.id != cited.id)
+    found = [(s, m) for s in others if (m := s.index.locate(quoted, tokens, marks, ELSEWHERE_LISTED)) is not None]
     found.sort(key=lambda f: -f[1].comparison.coverage)
     return found
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,13 +18,11 @@ from quotegraph.link.network import Network, build_network
 from quotegraph.link.profile import EntityProfile, corpus_entities, dated_statements, entity_profile, find_entity
 from quotegraph.link.timeline import Statement
 from quotegraph.store.base import SearchPage, Store
+from quotegraph.web.urls import entity_url, link
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _PROFILES = 64  # entity profiles kept per revision
 _SEARCHES = 512  # search result pages kept per revision
-_RESPONSE_BYTES = 128 * 1024 * 1024  # rendered responses (bodies + headers) kept per revision and process
-
-Headers = list[tuple[bytes, bytes]]
 HIGHLIGHT = ("\x02", "\x03")  # marks the store puts around search hits; split out, never shown
 
 
@@ -52,13 +50,12 @@ class CorpusView:
             for e in self.entities
             for o in e.occurrences
         }
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held only for a cache lookup or insertion
+        self._building = threading.Lock()  # held while a corpus-wide view is built (in a build thread)
         self._statements: list[Statement] | None = None
         self._network: Network | None = None
         self._profiles: OrderedDict[str, EntityProfile] = OrderedDict()
         self._searches: OrderedDict[tuple[Any, ...], SearchPage] = OrderedDict()
-        self._responses: OrderedDict[tuple[Any, ...], tuple[Headers, bytes]] = OrderedDict()
-        self._response_bytes = 0
 
     def id_of(self, entity: CorpusEntity) -> str:
         return self._ids[(entity.type, entity.canonical)]
@@ -111,38 +108,45 @@ class CorpusView:
                 self._searches.popitem(last=False)
         return found
 
-    def response(self, key: tuple[Any, ...]) -> tuple[Headers, bytes] | None:
-        """A response (headers and body) sent before in this revision, if still kept."""
-        with self._lock:
-            found = self._responses.get(key)
-            if found is not None:
-                self._responses.move_to_end(key)
-            return found
-
-    def keep_response(self, key: tuple[Any, ...], headers: Headers, body: bytes) -> None:
-        """Keep a response until the store changes or the byte budget pushes it out (least recently used first)."""
-        size = len(body) + sum(len(k) + len(v) for k, v in headers)
-        with self._lock:
-            if key in self._responses or size > _RESPONSE_BYTES // 16:
-                return
-            self._responses[key] = (headers, body)
-            self._response_bytes += size
-            while self._response_bytes > _RESPONSE_BYTES:
-                _, (old_headers, old) = self._responses.popitem(last=False)
-                self._response_bytes -= len(old) + sum(len(k) + len(v) for k, v in old_headers)
+    def cited_works(self, store: Store) -> list[tuple[str, int, int, str]]:
+        """The works quotations cite, however each document names them ("Khrushchev's report",
+        "Khrushchev's speech"), under the corpus entity they are a spelling of: name, quotations,
+        documents and the address to follow (the entity, or a search for a work no entity names);
+        most cited first."""
+        names: dict[str, tuple[str, str]] = {}
+        quotations: Counter[str] = Counter()
+        documents: dict[str, set[str]] = {}
+        for q in store.quotes():
+            if q.work is None:
+                continue
+            if q.work not in names:
+                found = find_entity(self.entities, q.work)
+                names[q.work] = (
+                    (found.canonical, entity_url(self.id_of(found)))
+                    if found is not None
+                    else (q.work, link("/search", {"q": q.work, "work": q.work}))
+                )
+            name = names[q.work][0]
+            quotations[name] += 1
+            documents.setdefault(name, set()).add(q.document_id)
+        urls = dict(names.values())
+        ranked = sorted(quotations, key=lambda n: (-quotations[n], fold(n), n))
+        return [(n, quotations[n], len(documents[n]), urls[n]) for n in ranked]
 
     def network(self, store: Store) -> Network:
-        """Who quotes whom across the current documents."""
-        if self._network is None:
-            self._network = build_network(store.documents(), store.quotes())
-        return self._network
+        """Who quotes whom across the current documents, built once however many ask at the same time."""
+        with self._building:
+            if self._network is None:
+                self._network = build_network(store.documents(), store.quotes())
+            return self._network
 
     def statements(self, store: Store, entity: CorpusEntity | None) -> Sequence[Statement]:
         if entity is not None:
             return dated_statements(store, self.entities, entity)
-        if self._statements is None:
-            self._statements = dated_statements(store, self.entities)
-        return self._statements
+        with self._building:
+            if self._statements is None:
+                self._statements = dated_statements(store, self.entities)
+            return self._statements
 
 
 class Corpus:
@@ -158,9 +162,3 @@ class Corpus:
             if self._view is None or self._view.revision != revision:
                 self._view = CorpusView(store, revision)
             return self._view
-
-    def current(self, revision: str) -> CorpusView | None:
-        """The view of ``revision`` if it is the one held, without building one (which reads the whole
-        corpus): the response cache asks from the event loop and must not block it."""
-        view = self._view
-        return view if view is not None and view.revision == revision else None

@@ -234,7 +234,7 @@ _env = Environment(
     autoescape=select_autoescape(["html"], default=True),
     trim_blocks=True,
     lstrip_blocks=True,
-    auto_reload=False,
+    auto_reload=False,  # the templates ship with the package; checking their files took a stat() per include
 )
 _env.filters["short"] = lambda value: cut(value, 120)
 _env.filters["speaker_class"] = speaker_class  # a filter call costs far less than a function call in a template
