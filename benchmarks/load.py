@@ -93,13 +93,23 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/documents.json?limit=1", timeout=5).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
+        # every worker listens (on a socket of its own) once it is ready: until then the connections
+        # of a pass would all go to the workers that started first
+        if listening(port) >= workers:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/documents.json?limit=1", timeout=5).status_code == 200:
+                    return server
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.2)
     server.kill()
     raise SystemExit("the server did not start")
+
+
+def listening(port: int) -> int:
+    """How many sockets listen on ``port`` (Linux's /proc/net/tcp: state 0A is LISTEN)."""
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for line in lines if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A")
 
 
 async def run(base: str, urls: list[str], clients: int, client: str = "raw") -> tuple[list[float], int]:

@@ -671,44 +671,9 @@ def evaluate(gold_dir: str, corpus_dir: str, system_dir: str | None, as_json: bo
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
 def serve(db: str, host: str, port: int, workers: int) -> None:
     """Serve the web UI and its JSON API over the store, read-only."""
-    import os
+    from quotegraph.web.serving import serve as run_server
 
-    import uvicorn
-
-    from quotegraph.store import open_store
-    from quotegraph.web import create_app
-
-    if workers == 1:
-        app = create_app(db)  # checks the store before listening
-        _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only); Ctrl-C stops it")
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-        return
-    open_store(db, read_only=True).close()  # a missing or foreign store fails here, not in each worker
-    _progress(f"quotegraph on http://{host}:{port}/ over {db} (read-only, {workers} workers); Ctrl-C stops it")
-    import socket
-    import tempfile
-
-    from uvicorn.supervisors import Multiprocess
-
-    os.environ["QUOTEGRAPH_DB"] = os.path.abspath(db)
-    pages = tempfile.TemporaryDirectory(prefix="quotegraph-pages-")  # the workers share the pages they build
-    os.environ["QUOTEGRAPH_PAGES"] = os.path.join(pages.name, "pages.db")
-    config = uvicorn.Config(
-        "quotegraph.web:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,  # no line per request: it would be dropped at this level, but formatted first
-    )
-    listening = config.bind_socket()
-    # uvicorn opens the shared socket without naming TCP, so asyncio leaves Nagle's algorithm on for
-    # the connections it accepts: every response then waits ~40 ms for a delayed ACK. Accepted
-    # sockets inherit TCP_NODELAY from the listening one (Linux), which `uvicorn.run` does not do with several workers.
-    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    with pages:
-        Multiprocess(config, sockets=[listening]).run()
+    run_server(db, host, port, workers, _progress)
 
 
 def _semantic_similarity() -> Any:

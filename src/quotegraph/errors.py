@@ -117,3 +117,9 @@ class InvalidCursor(BadRequest):
 class MethodNotAllowed(WebError):
     code = "QG604"
     status = 405
+
+
+class CannotListen(WebError):
+    """``quotegraph serve`` could not open its address (in use, not this machine's, not a host name)."""
+
+    code = "QG605"

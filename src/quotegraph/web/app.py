@@ -59,6 +59,7 @@ from quotegraph.web.pages import (
     CITE_FORMATS,
     CORPUS_FORMATS,
     STATIC,
+    compile_templates,
     downloads,
     page,
     render_page,
@@ -361,6 +362,7 @@ def create_app(db: str, shared_pages: Path | None = None) -> FastAPI:
     corpus = Corpus()
     with open_store(db, read_only=True) as store:  # fails now, with a numbered error, not on a request
         corpus.view(store)  # the merged entities every page links to, before the first request waits for them
+    compile_templates()
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

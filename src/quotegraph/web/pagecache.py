@@ -64,15 +64,14 @@ class PageCache:
         self._writes = 0
         self._shared: sqlite3.Connection | None = None
         if shared is not None:
-            self._shared = sqlite3.connect(shared, timeout=0.05, isolation_level=None, check_same_thread=False)
+            # created while the workers start, so waiting for another worker's creation is fine here
+            self._shared = sqlite3.connect(shared, timeout=5, isolation_level=None, check_same_thread=False)
             self._shared.execute("PRAGMA journal_mode=WAL")
             self._shared.execute("PRAGMA synchronous=OFF")
-            try:
-                self._shared.executescript(_SCHEMA)
-            except sqlite3.OperationalError:  # another worker is creating it at this very moment
-                self._shared.execute("PRAGMA busy_timeout=5000")
-                self._shared.executescript(_SCHEMA)
-                self._shared.execute("PRAGMA busy_timeout=50")
+            self._shared.executescript(_SCHEMA)
+            # Then never wait: SQLite's busy handler sleeps 1, 2, 5, 10 ms … on the event loop, which
+            # answers nothing meanwhile; a page another worker is writing is built here instead.
+            self._shared.execute("PRAGMA busy_timeout=0")
 
     def get(self, revision: str, key: Key) -> tuple[Headers, bytes] | None:
         with self._lock:
