@@ -768,8 +768,8 @@ def create_app(db: str, shared_pages: Path | None = None) -> FastAPI:
         "search.html",
         "Full-text search with facets",
         selection=lambda data: {
-            "speaker": data.filters.get("speaker", ""),
-            "kind": "" if data.filters.get("kind") == "document" else data.filters.get("kind", ""),
+            "speaker": data["filters"].get("speaker", ""),
+            "kind": "" if data["filters"].get("kind") == "document" else data["filters"].get("kind", ""),
         },
         on_loop=True,
     )
@@ -785,7 +785,9 @@ def create_app(db: str, shared_pages: Path | None = None) -> FastAPI:
         verdict: str | None = None,
         cursor: str | None = None,
         limit: int = Query(20, ge=1, le=100),
-    ) -> models.SearchPage:
+    ) -> dict[str, Any]:
+        """The fields of ``models.SearchPage`` as plain data, hits and facet values as dicts: the template
+        reads them by key and only the JSON twin validates them (see ``twin``)."""
         offset = decode_cursor(cursor)
         given = {
             "kind": kind,
@@ -803,26 +805,26 @@ def create_app(db: str, shared_pages: Path | None = None) -> FastAPI:
         for h in result.hits:
             plain, marks = split_marked(h.snippet, *HIGHLIGHT)
             hits.append(
-                models.SearchHit(
-                    kind=h.kind,
-                    quote_kind=h.quote_kind,
-                    document_id=h.document_id,
-                    document_name=h.document_name,
-                    title=h.title,
-                    quote_id=h.quote_id,
-                    speaker=h.speaker,
-                    work=h.work,
-                    authors=list(h.authors),
-                    publication=h.publication,
-                    published=h.published,
-                    verdict=h.verdict,
-                    start=h.start,
-                    end=h.end,
-                    snippet=plain,
-                    highlights=marks,
-                    score=h.score,
-                    url=quote_url(h.document_id, h.quote_id) if h.quote_id else doc_url(h.document_id),
-                )
+                {
+                    "kind": h.kind,
+                    "quote_kind": h.quote_kind,
+                    "document_id": h.document_id,
+                    "document_name": h.document_name,
+                    "title": h.title,
+                    "quote_id": h.quote_id,
+                    "speaker": h.speaker,
+                    "work": h.work,
+                    "authors": list(h.authors),
+                    "publication": h.publication,
+                    "published": h.published,
+                    "verdict": h.verdict,
+                    "start": h.start,
+                    "end": h.end,
+                    "snippet": plain,
+                    "highlights": marks,
+                    "score": h.score,
+                    "url": quote_url(h.document_id, h.quote_id) if h.quote_id else doc_url(h.document_id),
+                }
             )
         facets = {
             name: _facet_values(
@@ -838,14 +840,14 @@ def create_app(db: str, shared_pages: Path | None = None) -> FastAPI:
             )
             for name in SEARCH_FACETS
         }
-        return models.SearchPage(
-            query=q,
-            filters=filters,
-            total=result.total,
-            hits=hits,
-            facets=facets,
-            next=next_link(request, offset, limit, result.total),
-        )
+        return {
+            "query": q,
+            "filters": filters,
+            "total": result.total,
+            "hits": hits,
+            "facets": facets,
+            "next": next_link(request, offset, limit, result.total),
+        }
 
     # -- timeline --------------------------------------------------------------------------------
 
