@@ -202,6 +202,8 @@ def _near_first(text: str, terms: _Terms, scan: int, plain: int | None = None) -
         if plain is None:
             plain = min(_first_plain(_AsciiView(text, limit), terms), default=limit)
         found = min(plain, limit)
+        if found < 400:  # the expression could only find an earlier place: reading starts at 0 either way
+            return 0
         if "" in prefixes:  # terms that fold to nothing: a prefix starts any word, a word sits between two non-words
             found = 0
         elif "" in exact:
@@ -372,6 +374,9 @@ def snippet(
         seen.append((begin, end, key))
         if key is None:
             continue
+        if terms.wanted == 1:  # the first match is the best window: no need to count terms in reach
+            best = (1, index, begin, index)
+            break
         recent.append((index, key, begin))
         in_reach[key] += 1
         while recent[0][0] <= index - width:
