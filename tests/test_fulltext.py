@@ -171,6 +171,26 @@ def test_case_oddities_late_in_the_text(
     assert snippet(text, query, ("<", ">"), 24, scan) == reference_snippet(text, query, ("<", ">"), 24, scan)
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    _ODD,
+    st.integers(0, 150),
+    _ODD,
+    st.sets(st.sampled_from(["a", "s", "i", "k", "si", "ab", "ki"]), max_size=2),
+    st.lists(st.sampled_from(["a", "s", "i", "k", "is"]), max_size=2),
+    st.sampled_from([1000, 470, 30]),
+)
+def test_case_oddities_near_the_start(
+    head: str, filler: int, tail: str, exact: set[str], prefixes: list[str], scan: int
+) -> None:
+    """A first plain match within 400 characters means reading from the start, whatever ``İ ı ſ`` come
+    before or after it; a later one is where the oddities are weighed."""
+    text = head + "xx " * filler + tail
+    assert _near_first(text, _Terms.of(exact, prefixes), scan) == reference_start(text, exact, prefixes, scan)
+    query = " ".join([*sorted(exact), *(p + "*" for p in prefixes)])
+    assert snippet(text, query, ("<", ">"), 24, scan) == reference_snippet(text, query, ("<", ">"), 24, scan)
+
+
 def test_snippets_of_a_long_text_with_late_and_repeated_matches() -> None:
     text = "“Filler,” words — here. " * 2000 + "The Secret Speech was read; the speech, secretly, again. " * 50
     for query in ("secret speech", "speech secret*", '"secret speech"', "speech zzz", "ZZZ", "read*"):
