@@ -152,11 +152,6 @@ class _AsciiView:
             self.data += more.encode("ascii", "replace").lower()
 
 
-def _word_alnum(text: str, at: int, limit: int) -> bool:
-    """Whether a word character of ``text[:limit]`` is at ``at`` (lower-casing never changes that)."""
-    return 0 <= at < limit and text[at].isalnum()
-
-
 def _next_plain(view: _AsciiView, term: bytes, whole: bool, start: int, end: int) -> int:
     """Where ``term`` (ASCII, lower case, not empty) next starts a word of the view at ``start`` or
     later and before ``end``, and ends one if ``whole``; -1 if nowhere."""
@@ -164,8 +159,10 @@ def _next_plain(view: _AsciiView, term: bytes, whole: bool, start: int, end: int
     bound = end + len(term) - 1
     at = view.find(term, start, bound)
     while at >= 0:
+        # a word of ``text[:limit]`` neither goes on before ``at`` nor, if ``whole``, after the term
+        # (lower-casing never changes whether a character is one of a word's)
         after = at + len(term)
-        if not _word_alnum(text, at - 1, limit) and not (whole and _word_alnum(text, after, limit)):
+        if not (at > 0 and text[at - 1].isalnum()) and not (whole and after < limit and text[after].isalnum()):
             return at
         at = view.find(term, at + 1, bound)
     return -1
@@ -233,10 +230,9 @@ def _near_first(text: str, terms: _Terms, scan: int, plain: int | None = None) -
 def _next_foreign(view: _AsciiView, start: int, end: int) -> int:
     """Where the first token with a non-ASCII letter or digit starts, if one does before ``end``; -1 if not.
 
-    Neither ``start`` nor ``end`` may cut a token."""
+    Neither ``start`` nor ``end`` may cut a token. (``_Candidates.next`` first checks a short stretch
+    with ``str.isascii``.)"""
     text = view.text
-    if end - start < 2048 and text[start:end].isascii():
-        return -1
     at = view.find(b"?", start, end)
     while at >= 0 and not text[at].isalnum():  # a question mark, a curly quote, a dash
         at = view.find(b"?", at + 1, end)
@@ -292,9 +288,10 @@ class _Candidates:
             token = _WORD.search(text, self.at, end)
             begin = token.start() if token else end
         else:
-            plain = self._plain_before(end)
-            foreign = _next_foreign(view, self.at, plain)
-            begin = foreign if foreign >= 0 else plain
+            begin = self._plain_before(end)
+            if begin - self.at >= 2048 or not text[self.at : begin].isascii():  # else no foreign token before it
+                foreign = _next_foreign(view, self.at, begin)
+                begin = foreign if foreign >= 0 else begin
         if begin >= end:
             return None
         token = _WORD.match(text, begin, limit)
