@@ -197,6 +197,18 @@ _PAGE_TEXTS = (  # of the documents and quotations listed (as JSON arrays of pks
 )
 
 
+# The columns of a ``DocumentRow``, in its order (authors as JSON)
+_DOCUMENT_ROW = (
+    "id, name, source_path, title, authors, publication, published, version, quote_count, ingested_at, "
+    "content_hash, format"
+)
+_DOCUMENT_ROW_LENGTH = _DOCUMENT_ROW.count(",") + 1
+
+
+def _document_row(r: Sequence[Any]) -> DocumentRow:
+    return DocumentRow(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), *r[5:])
+
+
 def _document_passes(d: _DocumentFacets, filters: Mapping[str, str]) -> bool:
     """Whether a document meets the document-level search filters (author, publication, decade)."""
     return (
@@ -534,11 +546,9 @@ class SQLiteStore(Store):
     def documents(self) -> list[DocumentRow]:
         with self._guard("listing documents") as db:
             rows = db.execute(
-                "SELECT id, name, source_path, title, authors, publication, published, version, "
-                "quote_count, ingested_at, content_hash, format FROM document WHERE is_current = 1 "
-                "ORDER BY name, source_path, id"
+                f"SELECT {_DOCUMENT_ROW} FROM document WHERE is_current = 1 ORDER BY name, source_path, id"
             ).fetchall()
-        return [DocumentRow(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), *r[5:]) for r in rows]
+        return [_document_row(r) for r in rows]
 
     def get_document(self, ref: str, version: int | None = None) -> StoredDocument:
         """Resolve ``ref`` (see ``resolve``); ``version`` picks another version of the same document."""
@@ -694,11 +704,7 @@ class SQLiteStore(Store):
         """Resolve ``ref`` as ``get_document`` does; read the quotation, its parent and children only."""
         with self._guard(f"reading quotation {quote_id!r} of {ref!r}") as db:
             pk = self._resolve(db, ref)
-            r = db.execute(
-                "SELECT id, name, source_path, title, authors, publication, published, version, quote_count, "
-                "ingested_at, content_hash, format, text, is_current FROM document WHERE pk = ?",
-                (pk,),
-            ).fetchone()
+            r = db.execute(f"SELECT {_DOCUMENT_ROW}, text, is_current FROM document WHERE pk = ?", (pk,)).fetchone()
             related = self._quotes_of(
                 db,
                 pk,
@@ -706,13 +712,13 @@ class SQLiteStore(Store):
                 "OR id = (SELECT parent FROM quote WHERE doc_pk = :doc AND id = :quote))",
                 {"quote": quote_id},
             )
-        row = DocumentRow(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), *r[5:12])
+        row, (text, current) = _document_row(r[:_DOCUMENT_ROW_LENGTH]), r[_DOCUMENT_ROW_LENGTH:]
         quote = next((q for q in related if q.id == quote_id), None)
         if quote is None:
-            return QuoteContext(row, r[12], bool(r[13]), None, None, ())
+            return QuoteContext(row, text, bool(current), None, None, ())
         parent = next((q for q in related if q.id == quote.parent), None)
         children = tuple(q for q in related if q.parent == quote_id)
-        return QuoteContext(row, r[12], bool(r[13]), quote, parent, children)
+        return QuoteContext(row, text, bool(current), quote, parent, children)
 
     def _document_of(self, db: sqlite3.Connection, pk: int) -> tuple[Document, str, Metadata, int, bool, str, int]:
         """Document pk as read, with its analysis's document name and metadata, version, whether it is
