@@ -236,27 +236,14 @@ def document_summary(row: DocumentRow) -> models.DocumentSummary:
 
 
 def quotation_summary(q: QuoteRow) -> models.QuotationSummary:
-    return models.QuotationSummary(
-        document_id=q.document_id,
-        id=q.quote_id,
-        start=q.start,
-        end=q.end,
-        text=q.text,
-        kind=q.kind,
-        speaker=q.speaker,
-        cue=q.cue,
-        work=q.work,
-        page=q.page,
-        edition=q.edition,
-        parent=q.parent,
-        permalink=q.permalink,
-        url=quote_url(q.document_id, q.quote_id),
-    )
+    fields = (q.quote_id, q.start, q.end, q.text, q.kind, q.speaker, q.cue, q.work, q.page, q.edition, q.parent)
+    marked = MarkedQuote(*fields)
+    return models.QuotationSummary(**quotation_data(q.document_id, marked))
 
 
 def quotation_data(document_id: str, q: MarkedQuote) -> dict[str, Any]:
-    """The fields of ``models.QuotationSummary`` for a quotation of a document read whole (what
-    ``quotation_summary`` makes of a ``QuoteRow``)."""
+    """The fields of ``models.QuotationSummary``: as plain data for the reader, which lists hundreds,
+    validated into the model elsewhere (``quotation_summary``)."""
     return {
         "document_id": document_id,
         "id": q.id,
