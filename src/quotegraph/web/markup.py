@@ -187,24 +187,19 @@ def split_marked(snippet: str, left: str, right: str) -> tuple[str, list[tuple[i
     return "".join(plain), hits
 
 
-_OPEN, _CLOSE = "\x02", "\x03"  # stand for <mark> and </mark> while the text is escaped: escape leaves them be
-
-
 def highlighted(text: str, hits: list[tuple[int, int]]) -> Markup:
     """``text`` escaped with the hits in ``<mark>``: what ``render`` makes of them, made directly when
-    they do not overlap (a search page has twenty snippets to mark). Escaping is character by character,
-    so the text is escaped once with stand-ins for the tags, unless it holds a stand-in itself."""
-    out: list[str] = []
+    they do not overlap (a search page has twenty snippets to mark), the pieces escaped in one call."""
+    pieces: list[str] = []  # before the first hit, the hit, between it and the next, …, after the last
     at = 0
     for a, b in sorted(hit for hit in hits if 0 <= hit[0] < hit[1] <= len(text)):
         if a < at:
             return render(text, [Mark(a, b, "mark") for a, b in hits])
-        out += (text[at:a], _OPEN, text[a:b], _CLOSE)
+        pieces += (text[at:a], text[a:b])
         at = b
-    if not out:
+    if not pieces:
         return escape(text)
-    out.append(text[at:])
-    if _OPEN in text or _CLOSE in text:  # the text's own would be taken for tags: escape piece by piece
-        tags = {_OPEN: "<mark>", _CLOSE: "</mark>"}
-        return Markup("".join([tags[part] if i % 2 else escape(part) for i, part in enumerate(out)]))
-    return Markup(str(escape("".join(out))).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>"))
+    pieces.append(text[at:])
+    escaped = escape_all(pieces)
+    tags = ("<mark>", "</mark>") * (len(pieces) // 2)
+    return Markup("".join([part for pair in zip(escaped, tags, strict=False) for part in pair]) + escaped[-1])
