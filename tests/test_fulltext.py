@@ -15,7 +15,17 @@ from itertools import islice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotegraph.store.fulltext import _WORD, _fold_token, _near_first, _pieces, _start_before, _Terms, snippet
+from quotegraph.store.fulltext import (
+    _WORD,
+    Searchable,
+    SearchableTexts,
+    _fold_token,
+    _near_first,
+    _pieces,
+    _start_before,
+    _Terms,
+    snippet,
+)
 
 _SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[^\w\s]{1,3}")
@@ -146,6 +156,32 @@ queries = st.lists(st.tuples(words, st.sampled_from(["", "*", "phrase"])), max_s
 @given(texts, queries, st.sampled_from([24, 24, 7, 4, 1]), st.sampled_from([400_000, 500, 57]))
 def test_snippet_equals_the_token_by_token_reading(text: str, query: str, width: int, scan: int) -> None:
     assert snippet(text, query, ("<", ">"), width, scan) == reference_snippet(text, query, ("<", ">"), width, scan)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(texts, st.lists(queries, min_size=1, max_size=4), st.sampled_from([400_000, 500, 57]))
+def test_a_searchable_read_again_gives_the_snippets_of_the_plain_text(text: str, asked: list[str], scan: int) -> None:
+    """A kept ``Searchable`` holds an ASCII view grown by earlier searches: later ones must not see it."""
+    kept = Searchable(text, scan)
+    for query in asked:
+        assert snippet(kept, query, ("<", ">")) == snippet(text, query, ("<", ">"), scan=scan)
+
+
+def test_searchable_texts_keep_one_revision_within_their_budget() -> None:
+    one = Searchable("x" * 1000).size()
+    kept = SearchableTexts(budget=3 * one)
+    assert kept.get("r1", 1) is None
+    for key in (1, 2, 3):
+        kept.put("r1", key, "x" * 1000)
+    assert kept.get("r1", 1) is not None  # 1 is now the most recently used
+    kept.put("r1", 4, "x" * 1000)
+    assert kept.get("r1", 2) is None and kept.get("r1", 1) is not None and kept.get("r1", 4) is not None
+    assert kept.put("r1", 5, "x" * 10_000).text == "x" * 10_000  # too large to keep, still given
+    assert kept.get("r1", 5) is None
+    assert kept.get("r2", 1) is None  # another revision: nothing of the first is kept
+    assert kept.get("r2", 4) is None
+    kept.put("r1", 6, "late")  # built for a revision no longer asked for: not kept under it
+    assert kept.get("r2", 6) is None and kept.get("r1", 6) is None
 
 
 _ODD = st.text(alphabet=st.sampled_from("aAbsSiIİıſ\u212a k.é"), max_size=60)

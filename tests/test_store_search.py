@@ -112,6 +112,31 @@ def test_read_only_store_refuses_writes_and_sees_new_revisions(tmp_path: Path, s
         assert reader.revision() != after_ingest  # a page showing verdicts must not be served stale
 
 
+def test_search_kept_between_searches_follows_the_store(tmp_path: Path, sample_db: Path) -> None:
+    """Texts and quotation facts kept by a read-only connection are those of the store's revision."""
+    copy = tmp_path / "copy.db"
+    source, target = sqlite3.connect(sample_db), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    with open_store(copy, read_only=True) as reader, open_store(copy) as writer:
+        doc = writer.get_document(writer.documents()[0].id)
+        quoted = doc.analysis.quotes[0]
+        word = max((w for w in quoted.text.split() if w.isalpha()), key=len)
+        before = reader.search(word, limit=100)
+        assert not reader.search(word, filters={"verdict": "verbatim"}).total
+        writer.save_verdicts([_verdict(doc.document.id)])
+        verified = reader.search(word, filters={"verdict": "verbatim"}, limit=100)
+        assert [(h.document_id, h.quote_id) for h in verified.hits] == [(doc.document.id, "q1")]
+        text = doc.document.text.replace(word, word + " zyxwvut " + word, 1)
+        changed = replace(doc.document, text=text, content_hash="f" * 64)
+        assert writer.ingest(changed, replace(doc.analysis, quotes=())).status != "unchanged"
+        after = reader.search(word, limit=100)
+        assert after.total < before.total  # the old version's quotations are no longer current
+        [hit] = [h for h in reader.search(f"{word} zyxwvut", limit=100).hits if h.kind == "document"]
+        assert "[zyxwvut]" in hit.snippet
+
+
 def _verdict(document_id: str) -> VerdictRow:
     return VerdictRow(
         document_id=document_id,

@@ -8,9 +8,10 @@ snippet() is quadratic in the number of matches and takes seconds on a long text
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from collections import Counter, deque
-from collections.abc import Sequence, Set
+from collections import Counter, OrderedDict, deque
+from collections.abc import Hashable, Sequence, Set
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -337,24 +338,76 @@ def _start_before(text: str, end: int, floor: int, n: int) -> int:
         reach *= 4
 
 
+SCAN = 400_000  # characters of a text a snippet searches: the first ones
+
+
+class Searchable:
+    """A text as snippets read it: its first ``scan`` characters and their ASCII view, which grows as
+    searches reach further. Kept between searches (``SearchableTexts``), a text found again is
+    neither read from the store nor lower-cased again."""
+
+    __slots__ = ("text", "view")
+
+    def __init__(self, text: str, scan: int = SCAN) -> None:
+        self.text = text
+        self.view = _AsciiView(text, min(len(text), scan))
+
+    def size(self) -> int:
+        """Bytes it holds at most: the text and a full view."""
+        return sys.getsizeof(self.text) + self.view.limit
+
+
+class SearchableTexts:
+    """The ``Searchable`` texts of one store revision by key, least recently used dropped first beyond
+    ``budget`` bytes. Written by hand: ``functools.lru_cache`` counts entries, not bytes, and knows no
+    revision."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._revision = ""
+        self._texts: OrderedDict[Hashable, Searchable] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, revision: str, key: Hashable) -> Searchable | None:
+        if revision != self._revision:
+            self._texts.clear()
+            self._bytes = 0
+            self._revision = revision
+            return None
+        found = self._texts.get(key)
+        if found is not None:
+            self._texts.move_to_end(key)
+        return found
+
+    def put(self, revision: str, key: Hashable, text: str) -> Searchable:
+        """The text made ``Searchable``, kept if it is of the revision last asked for."""
+        searchable = Searchable(text)
+        if revision == self._revision and key not in self._texts and searchable.size() <= self.budget:
+            self._texts[key] = searchable
+            self._bytes += searchable.size()
+            while self._bytes > self.budget:
+                self._bytes -= self._texts.popitem(last=False)[1].size()
+        return searchable
+
+
 def snippet(
-    text: str,
+    text: str | Searchable,
     user_text: str,
     highlight: tuple[str, str] = ("[", "]"),
     width: int = 24,
-    scan: int = 400_000,
+    scan: int = SCAN,
 ) -> str:
     """About ``width`` words of ``text`` where the most query terms meet, matches marked.
 
-    Only the first ``scan`` characters are searched, from a little before the first match
-    (``_near_first``), stopping at the first window of ``width`` tokens holding every term; without
-    any match there (it may have been in the title) the snippet is the start of the text. Only the
-    tokens that may be terms are visited (``_Candidates``); those in between are counted in C, exactly
-    while fewer than ``width``, which is all the window needs to know.
+    Only the first ``scan`` characters are searched (a ``Searchable`` brings its own), from a little
+    before the first match (``_near_first``), stopping at the first window of ``width`` tokens holding
+    every term; without any match there (it may have been in the title) the snippet is the start of the
+    text. Only the tokens that may be terms are visited (``_Candidates``); those in between are counted
+    in C, exactly while fewer than ``width``, which is all the window needs to know.
     """
     terms = _terms(user_text)
-    limit = min(len(text), scan)
-    view = _AsciiView(text, limit)
+    view = (text if isinstance(text, Searchable) else Searchable(text, scan)).view
+    text, limit = view.text, view.limit
     upcoming = _first_plain(view, terms)
     start = _near_first(text, terms, limit, min(upcoming, default=limit))
     candidates = _Candidates(view, terms, start, upcoming)

@@ -62,9 +62,9 @@ from quotegraph.store.base import (
     VerdictRow,
     WorkRow,
 )
+from quotegraph.store.fulltext import Searchable, SearchableTexts, fts_query, snippet
 from quotegraph.store.fulltext import clean as _clean
 from quotegraph.store.fulltext import fold as fold  # re-exported: other modules fold names as the store does
-from quotegraph.store.fulltext import fts_query, snippet
 
 if TYPE_CHECKING:
     from quotegraph.link.families import Family
@@ -188,6 +188,9 @@ class _CurrentDocuments:
 
 
 _DOCUMENT_FILTERS = ("author", "publication", "decade")
+# What search needs of a quotation: pk, doc_pk, id, speaker, span_start, span_end, kind, work, verdict
+_QuoteFacts = tuple[int, int, str, str | None, int, int, str, str | None, str | None]
+_QUOTE_FACTS_KEPT = 250_000  # per connection, some 50 MB
 # The part of a text a snippet is made from: its first 400,000 characters (``snippet``'s scan). A text of
 # fewer bytes is read whole: counting its characters costs SQLite more than decoding it costs Python.
 _SCANNED = "iif(length(CAST(text AS BLOB)) <= 400000, text, substr(text, 1, 400000))"
@@ -195,6 +198,7 @@ _PAGE_TEXTS = (  # of the documents and quotations listed (as JSON arrays of pks
     f"SELECT 'document', pk, {_SCANNED} FROM document WHERE pk IN (SELECT value FROM json_each(?)) "
     f"UNION ALL SELECT 'quote', pk, {_SCANNED} FROM quote WHERE pk IN (SELECT value FROM json_each(?))"
 )
+SEARCHABLE_BYTES = 64 * 1024 * 1024  # per connection: the texts of some 500 long articles, kept for snippets
 
 
 # The columns of a ``DocumentRow``, in its order (authors as JSON)
@@ -229,6 +233,8 @@ class SQLiteStore(Store):
         self.path = str(path)
         self.read_only = read_only
         self._documents_cache: tuple[str, _CurrentDocuments] | None = None
+        self._searchables = SearchableTexts(SEARCHABLE_BYTES)
+        self._quote_facts_cache: tuple[str, dict[int, _QuoteFacts]] = ("", {})
         self._revision: tuple[int, str] | None = None  # (data_version, revision) of a read-only connection
         try:
             # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
@@ -1082,20 +1088,15 @@ class SQLiteStore(Store):
             kind = filters.get("kind")
             quote_only = ("speaker", "work", "verdict")
             search_docs = kind in (None, "document") and not any(f in filters for f in quote_only)
-            quote_where = ""
-            quote_params: list[Any] = []
-            for column in ("q.speaker", "q.work", "v.verdict"):
-                name = column.split(".")[1]
-                if name in filters:
-                    quote_where += f" AND {column} = ?"
-                    quote_params.append(filters[name])
+            # (column of a ``_QuoteFacts`` row, value) a matching quotation must have
+            columns = (("speaker", 3), ("work", 7), ("verdict", 8))
+            checks = [(i, filters[name]) for name, i in columns if name in filters]
             if kind not in (None, "document"):
-                quote_where += " AND q.kind = ?"
-                quote_params.append(kind)
+                checks.append((6, kind))
             wanted = offset + limit
             rows: list[facets.FacetRow] = []
             # (score, name, kind, pk, quotation row or None): sorted, then the page's slice made into hits
-            ranked: list[tuple[float, str, str, int, tuple[Any, ...] | None]] = []
+            ranked: list[tuple[float, str, str, int, _QuoteFacts | None]] = []
             if search_docs:
                 # Ranked without a rowid filter (FTS5 would run the match once per listed rowid); there
                 # are at most as many document matches as documents.
@@ -1111,44 +1112,30 @@ class SQLiteStore(Store):
                 rows += [current.matches[pk] for pk, _ in ranks]
                 ranked += [(-rank, docs[pk].name, "document", pk, None) for pk, rank in ranks[:wanted]]
             if kind != "document":
-                # The quotation's own row is small; its document's facets come from the cached listing,
-                # so no match reads a document row (whose long text precedes those columns).
-                if narrowed:  # the current documents passing the document filters
-                    scope = " AND q.doc_pk IN (SELECT value FROM json_each(?))"
-                    params = [match, json.dumps([pk for pk, d in docs.items() if _document_passes(d, filters)])]
-                elif current.only_versions:
-                    scope, params = "", [match]
-                else:
-                    scope, params = " AND q.doc_pk IN (SELECT pk FROM document WHERE is_current = 1)", [match]
-                matched = (
-                    "FROM quote_fts CROSS JOIN quote q ON q.pk = quote_fts.rowid "
-                    f"LEFT JOIN verdict v ON v.quote_pk = q.pk WHERE quote_fts MATCH ?{scope}{quote_where}"
+                # FTS5 ranks every match; each one's columns come from ``_quote_facts`` and its document's
+                # from the cached listing: joining ``quote`` row by row cost as much again as BM25.
+                known = self._quote_facts(
+                    db, db.execute("SELECT rowid, bm25(quote_fts) FROM quote_fts WHERE quote_fts MATCH ?", (match,))
                 )
-                quotes = db.execute(
-                    "SELECT q.pk, q.doc_pk, q.id, q.speaker, q.span_start, q.span_end, bm25(quote_fts), q.kind, "
-                    f"q.work, v.verdict {matched}",
-                    (*params, *quote_params),
-                ).fetchall()
-                for r in quotes:
+                allowed = {pk for pk, d in docs.items() if _document_passes(d, filters)} if narrowed else docs
+                quotes = [(r, rank) for r, rank in known if r[1] in allowed]
+                for column, value in checks:
+                    quotes = [(r, rank) for r, rank in quotes if r[column] == value]
+                for r, _ in quotes:
                     d = docs[r[1]]
-                    rows.append((r[7], r[3], r[8], d.authors_json, d.publication, d.published, r[9]))
+                    rows.append((r[6], r[3], r[7], d.authors_json, d.publication, d.published, r[8]))
                 # The best ``wanted``, equal ranks in the order matched: what SQLite's ORDER BY rank LIMIT keeps
-                best_quotes = heapq.nsmallest(wanted, quotes, key=itemgetter(6))
-                ranked += [(-r[6], docs[r[1]].name, "quote", r[0], r) for r in best_quotes]
+                best_quotes = heapq.nsmallest(wanted, quotes, key=itemgetter(1))
+                ranked += [(-rank, docs[r[1]].name, "quote", r[0], r) for r, rank in best_quotes]
             ranked.sort(key=lambda item: (-item[0], item[1], item[2], item[3]))
             shown = ranked[offset:wanted]
             on_page: dict[str, list[int]] = {"document": [], "quote": []}
             for _, _, kind_, pk, _ in shown:
                 on_page[kind_].append(pk)
-            texts = {
-                (kind_, pk): text
-                for kind_, pk, text in db.execute(
-                    _PAGE_TEXTS, (json.dumps(on_page["document"]), json.dumps(on_page["quote"]))
-                )
-            }
+            texts = self._searchable_texts(db, on_page)
             page = []
-            for score, _, _, pk, r in shown:
-                if r is None:
+            for score, _, _, pk, facts in shown:
+                if facts is None:
                     d = docs[pk]
                     hit = SearchHit(
                         kind="document",
@@ -1166,27 +1153,69 @@ class SQLiteStore(Store):
                         published=d.published,
                     )
                 else:
-                    d = docs[r[1]]
+                    d = docs[facts[1]]
                     hit = SearchHit(
                         kind="quote",
                         document_id=d.id,
                         document_name=d.name,
                         title=d.title,
-                        quote_id=r[2],
-                        speaker=r[3],
-                        start=r[4],
-                        end=r[5],
+                        quote_id=facts[2],
+                        speaker=facts[3],
+                        start=facts[4],
+                        end=facts[5],
                         snippet=snippet(texts["quote", pk], query, highlight),
                         score=score,
-                        quote_kind=r[7],
-                        work=r[8],
+                        quote_kind=facts[6],
+                        work=facts[7],
                         authors=d.authors,
                         publication=d.publication,
                         published=d.published,
-                        verdict=r[9],
+                        verdict=facts[8],
                     )
                 page.append(hit)
         return SearchPage(tuple(page), len(rows), facets.count(rows))
+
+    def _searchable_texts(
+        self, db: sqlite3.Connection, wanted: Mapping[str, list[int]]
+    ) -> dict[tuple[str, int], Searchable]:
+        """The texts of the listed documents and quotations, as snippets read them: those kept from
+        earlier searches of this revision, the others read in one statement (and kept)."""
+        revision = self.revision()
+        texts: dict[tuple[str, int], Searchable] = {}
+        missing: dict[str, list[int]] = {"document": [], "quote": []}
+        for kind, pks in wanted.items():
+            for pk in pks:
+                found = self._searchables.get(revision, (kind, pk))
+                if found is None:
+                    missing[kind].append(pk)
+                else:
+                    texts[kind, pk] = found
+        if missing["document"] or missing["quote"]:
+            for kind, pk, text in db.execute(
+                _PAGE_TEXTS, (json.dumps(missing["document"]), json.dumps(missing["quote"]))
+            ):
+                texts[kind, pk] = self._searchables.put(revision, (kind, pk), text)
+        return texts
+
+    def _quote_facts(
+        self, db: sqlite3.Connection, ranked: Iterable[tuple[int, float]]
+    ) -> list[tuple[_QuoteFacts, float]]:
+        """Each ranked quotation's ``_QuoteFacts`` with its rank, in the order given: kept per store
+        revision as they are first asked for (all of them again once more than ``_QUOTE_FACTS_KEPT``)."""
+        ranks = list(ranked)
+        revision = self.revision()
+        if self._quote_facts_cache[0] != revision or len(self._quote_facts_cache[1]) > _QUOTE_FACTS_KEPT:
+            self._quote_facts_cache = (revision, {})
+        known = self._quote_facts_cache[1]
+        missing = [pk for pk, _ in ranks if pk not in known]
+        if missing:
+            for r in db.execute(
+                "SELECT q.pk, q.doc_pk, q.id, q.speaker, q.span_start, q.span_end, q.kind, q.work, v.verdict "
+                "FROM quote q LEFT JOIN verdict v ON v.quote_pk = q.pk WHERE q.pk IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing),),
+            ):
+                known[r[0]] = r
+        return [(known[pk], rank) for pk, rank in ranks if pk in known]
 
     def _current_documents(self, db: sqlite3.Connection) -> _CurrentDocuments:
         """What search needs of every current document, read once per store revision (per connection)."""
