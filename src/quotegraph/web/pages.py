@@ -21,7 +21,7 @@ from quotegraph import __version__
 from quotegraph.export import FORMATS
 from quotegraph.model import QUOTE_KINDS
 from quotegraph.web import models
-from quotegraph.web.markup import Attributes, Mark, highlighted, render
+from quotegraph.web.markup import Attributes, Mark, escape_all, highlighted, render
 from quotegraph.web.urls import entity_url, link
 
 STATIC = Path(__file__).parent / "static"
@@ -37,6 +37,56 @@ def cut(value: str | None, length: int = TITLE_ATTR) -> str:
 def speaker_class(speaker: str | None) -> str:
     """One of eight colours per speaker, the same on every page."""
     return f"spk-{zlib.crc32(speaker.encode()) % 8}" if speaker else "spk-none"
+
+
+_HIT_FIELDS = 10  # the texts ``search_hits_html`` escapes per hit
+
+
+def search_hits_html(hits: Sequence[Mapping[str, Any]]) -> Markup:
+    """A search page's hits as ``<li>`` items (``app.search``'s plain dicts), the text of all of them
+    escaped in one call: written in the template, a dozen escaped fields and lookups per hit cost a
+    fifth of a new search's time."""
+    fields: list[str] = []
+    for h in hits:
+        fields += (
+            h["quote_kind"] or "",
+            cut(h["speaker"], 120),
+            h["url"],
+            h["title"] or h["document_name"],
+            h["quote_id"] or "",
+            ", ".join(h["authors"]),
+            h["publication"] or "",
+            h["published"] or "",
+            h["work"] or "",
+            h["verdict"] or "",
+        )
+    escaped = escape_all(fields)
+    items = []
+    for n, h in enumerate(hits):
+        kind, speaker, url, title, quote_id, authors, publication, published, work, verdict = escaped[
+            10 * n : 10 * n + 10
+        ]
+        if h["kind"] != "quote":
+            head = '<span class="badge k-document">document</span>'
+        else:
+            head = f'<span class="badge k-{kind}">{kind}</span>'
+            if h["speaker"]:
+                head += f' <span class="{speaker_class(h["speaker"])} who">{speaker}</span>'
+        if h["quote_id"]:
+            title += f" · {quote_id}"
+        meta = (
+            (f"<span>{authors}</span>" if h["authors"] else "")
+            + (f"<span><cite>{publication}</cite></span>" if publication else "")
+            + (f"<span>{published}</span>" if published else "")
+            + (f"<span>cites <cite>{work}</cite></span>" if work else "")
+            + (f'<span class="verdict v-{verdict}">{verdict.replace("_", " ")}</span>' if verdict else "")
+        )
+        items.append(
+            f'<li class="hit k-{kind or "document"}">\n<div class="qhead">{head} <a class="hit-title" href="{url}">'
+            f'{title}</a></div>\n<p class="snippet">{highlighted(h["snippet"], h["highlights"])}</p>\n'
+            f'<div class="docmeta">{meta}</div>\n</li>\n'
+        )
+    return Markup("".join(items))
 
 
 _START = itemgetter("start")
@@ -234,12 +284,12 @@ _env = Environment(
 )
 _env.filters["short"] = lambda value: cut(value, 120)
 _env.filters["speaker_class"] = speaker_class  # a filter call costs far less than a function call in a template
-_env.filters["highlighted"] = highlighted  # a search hit's snippet with its matched words marked
 _env.globals.update(
     htmx=HTMX,
     version=__version__,
     kinds=QUOTE_KINDS,
     reader_html=reader_html,
+    search_hits_html=search_hits_html,
     context_html=context_html,
     mention_html=mention_html,
     sentence_html=sentence_html,
