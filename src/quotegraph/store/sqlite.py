@@ -1082,7 +1082,8 @@ class SQLiteStore(Store):
         if match is None:
             return SearchPage((), 0, facets.count([]))
         with self._guard("searching") as db:
-            current = self._current_documents(db)
+            revision = self.revision()  # of everything read below: what is kept between searches is by revision
+            current = self._current_documents(db, revision)
             docs = current.by_pk
             narrowed = any(f in filters for f in _DOCUMENT_FILTERS)
             kind = filters.get("kind")
@@ -1115,7 +1116,9 @@ class SQLiteStore(Store):
                 # FTS5 ranks every match; each one's columns come from ``_quote_facts`` and its document's
                 # from the cached listing: joining ``quote`` row by row cost as much again as BM25.
                 known = self._quote_facts(
-                    db, db.execute("SELECT rowid, bm25(quote_fts) FROM quote_fts WHERE quote_fts MATCH ?", (match,))
+                    db,
+                    revision,
+                    db.execute("SELECT rowid, bm25(quote_fts) FROM quote_fts WHERE quote_fts MATCH ?", (match,)),
                 )
                 allowed = {pk for pk, d in docs.items() if _document_passes(d, filters)} if narrowed else docs
                 quotes = [(r, rank) for r, rank in known if r[1] in allowed]
@@ -1132,7 +1135,7 @@ class SQLiteStore(Store):
             on_page: dict[str, list[int]] = {"document": [], "quote": []}
             for _, _, kind_, pk, _ in shown:
                 on_page[kind_].append(pk)
-            texts = self._searchable_texts(db, on_page)
+            texts = self._searchable_texts(db, revision, on_page)
             page = []
             for score, _, _, pk, facts in shown:
                 if facts is None:
@@ -1176,11 +1179,10 @@ class SQLiteStore(Store):
         return SearchPage(tuple(page), len(rows), facets.count(rows))
 
     def _searchable_texts(
-        self, db: sqlite3.Connection, wanted: Mapping[str, list[int]]
+        self, db: sqlite3.Connection, revision: str, wanted: Mapping[str, list[int]]
     ) -> dict[tuple[str, int], Searchable]:
         """The texts of the listed documents and quotations, as snippets read them: those kept from
         earlier searches of this revision, the others read in one statement (and kept)."""
-        revision = self.revision()
         texts: dict[tuple[str, int], Searchable] = {}
         missing: dict[str, list[int]] = {"document": [], "quote": []}
         for kind, pks in wanted.items():
@@ -1198,12 +1200,11 @@ class SQLiteStore(Store):
         return texts
 
     def _quote_facts(
-        self, db: sqlite3.Connection, ranked: Iterable[tuple[int, float]]
+        self, db: sqlite3.Connection, revision: str, ranked: Iterable[tuple[int, float]]
     ) -> list[tuple[_QuoteFacts, float]]:
         """Each ranked quotation's ``_QuoteFacts`` with its rank, in the order given: kept per store
         revision as they are first asked for (all of them again once more than ``_QUOTE_FACTS_KEPT``)."""
         ranks = list(ranked)
-        revision = self.revision()
         if self._quote_facts_cache[0] != revision or len(self._quote_facts_cache[1]) > _QUOTE_FACTS_KEPT:
             self._quote_facts_cache = (revision, {})
         known = self._quote_facts_cache[1]
@@ -1217,9 +1218,8 @@ class SQLiteStore(Store):
                 known[r[0]] = r
         return [(known[pk], rank) for pk, rank in ranks if pk in known]
 
-    def _current_documents(self, db: sqlite3.Connection) -> _CurrentDocuments:
+    def _current_documents(self, db: sqlite3.Connection, revision: str) -> _CurrentDocuments:
         """What search needs of every current document, read once per store revision (per connection)."""
-        revision = self.revision()
         if self._documents_cache is None or self._documents_cache[0] != revision:
             docs = {
                 r[0]: _DocumentFacets(r[1], r[2], r[3], r[4], tuple(json.loads(r[4])), r[5], r[6])
