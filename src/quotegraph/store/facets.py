@@ -5,19 +5,17 @@ Pure helpers shared by every Store implementation, so facets mean the same whate
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from quotegraph.errors import StoreError
 from quotegraph.store.base import SEARCH_FACETS, FacetCount
 
 _DECADE = re.compile(r"^(\d{3})\d")
 
-# What the store hands over per match: (kind, speaker, work, authors as JSON, publication, published,
-# verdict); kind is "document" or the quotation's kind, verdict None for documents and unverified ones.
-FacetRow = tuple[str, str | None, str | None, str, str | None, str | None, str | None]
+# What a match's document gives the facets: (authors, publication, published)
+DocumentValues = tuple[tuple[str, ...], str | None, str | None]
 
 
 def decade(published: str | None) -> str | None:
@@ -32,17 +30,27 @@ def check(filters: Mapping[str, str]) -> None:
         raise StoreError(f"unknown search facet {unknown[0]!r}: use one of {', '.join(SEARCH_FACETS)}")
 
 
-def count(rows: Iterable[FacetRow]) -> dict[str, tuple[FacetCount, ...]]:
-    """Per facet, its values with the number of matches having each, most frequent first."""
-    columns = list(zip(*rows, strict=True)) or [()] * 7  # one tuple per facet column, counted in C
-    kinds, speakers, works, authors_json, publications, published, verdicts = map(Counter, columns)
+def count(
+    kinds: Mapping[str | None, int],
+    speakers: Mapping[str | None, int],
+    works: Mapping[str | None, int],
+    verdicts: Mapping[str | None, int],
+    documents: Mapping[DocumentValues, int],
+) -> dict[str, tuple[FacetCount, ...]]:
+    """Per facet, its values with the number of matches having each, most frequent first.
+
+    The store counts the matches' own values (kind "document" or the quotation's kind, speaker, work,
+    verdict) and, per document's values, the matches in it (its text and its quotations): counting
+    column by column in C, rather than a tuple of values per match, kept a common word's search fast.
+    """
     authors: Counter[str | None] = Counter()
-    for raw, n in authors_json.items():  # a few distinct author lists: parse each once
-        for name in set(json.loads(raw)):
-            authors[name] += n
+    publications: Counter[str | None] = Counter()
     decades: Counter[str | None] = Counter()
-    for date, n in published.items():
-        ten = decade(date)
+    for (names, publication, published), n in documents.items():
+        for name in set(names):
+            authors[name] += n
+        publications[publication] += n
+        ten = decade(published)
         if ten:
             decades[ten] += n
     counters: dict[str, Mapping[str | None, int]] = {

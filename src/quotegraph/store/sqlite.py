@@ -11,6 +11,7 @@ import heapq
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -167,15 +168,13 @@ class _DocumentFacets:
     id: str
     name: str
     title: str | None
-    authors_json: str
     authors: tuple[str, ...]
     publication: str | None
     published: str | None
 
     @property
-    def match(self) -> facets.FacetRow:
-        """The facet values of a match in this document's text."""
-        return ("document", None, None, self.authors_json, self.publication, self.published, None)
+    def values(self) -> facets.DocumentValues:
+        return (self.authors, self.publication, self.published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +182,6 @@ class _CurrentDocuments:
     """What search needs of every current document, kept per store revision."""
 
     by_pk: dict[int, _DocumentFacets]
-    matches: dict[int, facets.FacetRow]  # ``_DocumentFacets.match`` of each, made once
     only_versions: bool  # no document has an older version: every quotation is of a current one
 
 
@@ -1080,7 +1078,7 @@ class SQLiteStore(Store):
             raise StoreError(f"limit and offset must be 0 or more, not {limit} and {offset}")
         match = fts_query(query)
         if match is None:
-            return SearchPage((), 0, facets.count([]))
+            return SearchPage((), 0, facets.count({}, {}, {}, {}, {}))
         with self._guard("searching") as db:
             revision = self.revision()  # of everything read below: what is kept between searches is by revision
             current = self._current_documents(db, revision)
@@ -1095,7 +1093,9 @@ class SQLiteStore(Store):
             if kind not in (None, "document"):
                 checks.append((6, kind))
             wanted = offset + limit
-            rows: list[facets.FacetRow] = []
+            kinds: Counter[str | None] = Counter()  # matches of each kind ("document" or the quotation's)
+            per_document: Counter[int] = Counter()  # matches in each document (its text, its quotations)
+            matched: list[_QuoteFacts] = []  # the quotations matching
             # (score, name, kind, pk, quotation row or None): sorted, then the page's slice made into hits
             ranked: list[tuple[float, str, str, int, _QuoteFacts | None]] = []
             if search_docs:
@@ -1110,7 +1110,9 @@ class SQLiteStore(Store):
                     ranks = [(pk, rank) for pk, rank in ranks if pk in docs and _document_passes(docs[pk], filters)]
                 else:
                     ranks = [(pk, rank) for pk, rank in ranks if pk in docs]
-                rows += [current.matches[pk] for pk, _ in ranks]
+                per_document.update(map(itemgetter(0), ranks))
+                if ranks:
+                    kinds["document"] = len(ranks)
                 ranked += [(-rank, docs[pk].name, "document", pk, None) for pk, rank in ranks[:wanted]]
             if kind != "document":
                 # FTS5 ranks every match; each one's columns come from ``_quote_facts`` and its document's
@@ -1124,9 +1126,9 @@ class SQLiteStore(Store):
                 quotes = [(r, rank) for r, rank in known if r[1] in allowed]
                 for column, value in checks:
                     quotes = [(r, rank) for r, rank in quotes if r[column] == value]
-                for r, _ in quotes:
-                    d = docs[r[1]]
-                    rows.append((r[6], r[3], r[7], d.authors_json, d.publication, d.published, r[8]))
+                matched = [r for r, _ in quotes]
+                per_document.update(map(itemgetter(1), matched))
+                kinds.update(map(itemgetter(6), matched))
                 # The best ``wanted``, equal ranks in the order matched: what SQLite's ORDER BY rank LIMIT keeps
                 best_quotes = heapq.nsmallest(wanted, quotes, key=itemgetter(1))
                 ranked += [(-rank, docs[r[1]].name, "quote", r[0], r) for r, rank in best_quotes]
@@ -1176,7 +1178,17 @@ class SQLiteStore(Store):
                         verdict=facts[8],
                     )
                 page.append(hit)
-        return SearchPage(tuple(page), len(rows), facets.count(rows))
+        documents: Counter[facets.DocumentValues] = Counter()
+        for pk, n in per_document.items():
+            documents[docs[pk].values] += n
+        counts = facets.count(
+            kinds,
+            Counter(map(itemgetter(3), matched)),
+            Counter(map(itemgetter(7), matched)),
+            Counter(map(itemgetter(8), matched)),
+            documents,
+        )
+        return SearchPage(tuple(page), kinds.total(), counts)
 
     def _searchable_texts(
         self, db: sqlite3.Connection, revision: str, wanted: Mapping[str, list[int]]
@@ -1222,13 +1234,13 @@ class SQLiteStore(Store):
         """What search needs of every current document, read once per store revision (per connection)."""
         if self._documents_cache is None or self._documents_cache[0] != revision:
             docs = {
-                r[0]: _DocumentFacets(r[1], r[2], r[3], r[4], tuple(json.loads(r[4])), r[5], r[6])
+                r[0]: _DocumentFacets(r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6])
                 for r in db.execute(
                     "SELECT pk, id, name, title, authors, publication, published FROM document WHERE is_current = 1"
                 )
             }
             older = db.execute("SELECT 1 FROM document WHERE is_current = 0 LIMIT 1").fetchone()
-            current = _CurrentDocuments(docs, {pk: d.match for pk, d in docs.items()}, older is None)
+            current = _CurrentDocuments(docs, older is None)
             self._documents_cache = (revision, current)
         return self._documents_cache[1]
 
