@@ -150,6 +150,51 @@ def test_snippet_marks_are_split_out_never_trusted(snippet: str) -> None:
     assert all(0 <= a <= b <= len(plain) for a, b in hits)
 
 
+_FIELD = st.text(alphabet=st.sampled_from("ab <>&\"'é_"), max_size=12)
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "kind": st.sampled_from(["quote", "document"]),
+                "quote_kind": st.one_of(st.none(), _FIELD),
+                "speaker": st.one_of(st.none(), _FIELD),
+                "url": _FIELD,
+                "title": st.one_of(st.none(), _FIELD),
+                "document_name": _FIELD,
+                "quote_id": st.one_of(st.none(), _FIELD),
+                "authors": st.lists(_FIELD, max_size=2),
+                "publication": st.one_of(st.none(), _FIELD),
+                "published": st.one_of(st.none(), _FIELD),
+                "work": st.one_of(st.none(), _FIELD),
+                "verdict": st.one_of(st.none(), _FIELD),
+                "snippet": _FIELD,
+                "highlights": st.just([]),
+            }
+        ),
+        max_size=3,
+    )
+)
+def test_search_hits_escape_every_field(hits: list[dict[str, Any]]) -> None:
+    """Every field of a hit is data: the items hold only the tags written for them, and each field's
+    text where the template put it."""
+    from quotegraph.web.pages import search_hits_html
+
+    rendered = str(search_hits_html(hits))
+    tags = set(re.findall(r"</?([a-z]+)", rendered))
+    assert tags <= {"li", "div", "span", "a", "p", "cite", "mark"}
+    assert rendered.count("<li ") == len(hits)
+    shown = text_of(rendered)
+    for h in hits:
+        assert h["snippet"] in shown and (h["title"] or h["document_name"]) in shown
+        if h["work"]:
+            assert f"cites {h['work']}" in shown
+        if h["verdict"]:
+            assert h["verdict"].replace("_", " ") in shown
+    assert all(f'href="{escape(h["url"])}"' in rendered for h in hits)
+
+
 @settings(max_examples=300)
 @given(
     st.text(alphabet=st.sampled_from("ab <>&\"'é\x00"), min_size=8, max_size=12),
