@@ -153,9 +153,17 @@ queries = st.lists(st.tuples(words, st.sampled_from(["", "*", "phrase"])), max_s
 
 
 @settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(texts, queries, st.sampled_from([24, 24, 7, 4, 1]), st.sampled_from([400_000, 500, 57]))
-def test_snippet_equals_the_token_by_token_reading(text: str, query: str, width: int, scan: int) -> None:
-    assert snippet(text, query, ("<", ">"), width, scan) == reference_snippet(text, query, ("<", ">"), width, scan)
+@given(
+    texts,
+    queries,
+    st.sampled_from([24, 24, 7, 4, 1]),
+    st.sampled_from([400_000, 500, 57]),
+    st.sampled_from([("<", ">"), ("<", ">"), ("", ""), ("[ ", "\n]")]),  # marks with spaces are kept as they are
+)
+def test_snippet_equals_the_token_by_token_reading(
+    text: str, query: str, width: int, scan: int, marks: tuple[str, str]
+) -> None:
+    assert snippet(text, query, marks, width, scan) == reference_snippet(text, query, marks, width, scan)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -413,8 +413,11 @@ def snippet(
     candidates = _Candidates(view, terms, start, upcoming)
     seen: list[tuple[int, int, str | None]] = []  # the candidates read, with the term each is
     index, after = -1, start  # ``index`` counts tokens from ``start``, gaps of ``width`` or more as ``width``
-    recent: deque[tuple[int, str, int]] = deque()  # (index, term, start) of the matches in the last ``width`` tokens
-    in_reach: Counter[str] = Counter()
+    if terms.wanted > 1:  # a single term needs neither (its first match is the best window)
+        recent: deque[tuple[int, str, int]] = (
+            deque()
+        )  # (index, term, start) of the matches in the last ``width`` tokens
+        in_reach: Counter[str] = Counter()
     best = (0, 0, start, 0)  # (distinct terms, first match index, its start, last match index)
     while (span := candidates.next(limit)) is not None:
         begin, end = span
@@ -454,11 +457,16 @@ def snippet(
     at = begin
     while (span := candidates.next(end)) is not None:  # the candidates in the window not read yet
         seen.append((*span, terms.key(text[span[0] : span[1]])))
+    window: list[str] = []
     for word_start, word_end, key in seen:
         if begin <= word_start < end and key is not None:
-            parts += (_SPACES.sub(" ", text[at:word_start]), left, text[word_start:word_end], right)
+            window += (text[at:word_start], left, text[word_start:word_end], right)
             at = word_end
-    parts.append(_SPACES.sub(" ", text[at:end]))
+    window.append(text[at:end])
+    if _SPACES.search(left + right):  # marks holding spaces must stay as they are
+        parts += [_SPACES.sub(" ", piece) if i % 4 == 0 else piece for i, piece in enumerate(window)]
+    else:  # every whitespace run lies between two marks or tokens: made one space in one pass
+        parts.append(_SPACES.sub(" ", "".join(window)))
     trailing = _TRAILING.match(text, end)
     if trailing:
         parts.append(trailing.group())
