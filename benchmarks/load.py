@@ -228,7 +228,26 @@ def percentile(values: list[float], q: float) -> float:
 def tree_cpu(pid: int) -> float:
     """CPU seconds used so far by a process and its children (the server and its workers), from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    stats = _tree_stats(pid)
+    return sum((int(fields[11]) + int(fields[12])) / ticks for fields in stats.values())  # utime + stime
+
+
+def peak_memory(pid: int) -> list[int]:
+    """Peak resident memory (VmHWM, bytes) of each process of the server, largest first."""
+    peaks = []
+    for child in _tree_stats(pid):
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+        if found:
+            peaks.append(int(found.group(1)) * 1024)
+    return sorted(peaks, reverse=True)
+
+
+def _tree_stats(pid: int) -> dict[int, list[str]]:
+    """The /proc stat fields of a process and of its descendants, by pid."""
     children: dict[int, list[int]] = {}
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
@@ -239,13 +258,14 @@ def tree_cpu(pid: int) -> float:
                 continue
             stats[int(entry.name)] = fields
             children.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree: dict[int, list[str]] = {}
     todo = [pid]
     while todo:
         current = todo.pop()
         if current in stats:
-            total += (int(stats[current][11]) + int(stats[current][12])) / ticks  # utime + stime
+            tree[current] = stats[current]
         todo.extend(children.get(current, []))
-    return total
+    return tree
 
 
 def main() -> None:
@@ -321,6 +341,8 @@ def main() -> None:
                 f"({len(docs)} documents, {args.clients} clients ({client}), {args.workers} server workers, "
                 f"{os.cpu_count()} cores shared by clients and server; CPU as a share of one core)"
             )
+            peaks = ", ".join(f"{n / 2**20:.0f}" for n in peak_memory(server.pid))
+            print(f"peak resident memory of the server's processes (MB): {peaks}")
         finally:
             server.terminate()
             server.wait(timeout=30)
