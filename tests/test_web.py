@@ -195,6 +195,32 @@ def test_search_hits_escape_every_field(hits: list[dict[str, Any]]) -> None:
     assert all(f'href="{escape(h["url"])}"' in rendered for h in hits)
 
 
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "id": _FIELD,
+                "kind": _FIELD,
+                "speaker": st.one_of(st.none(), _FIELD),
+                "url": _FIELD,
+                "parent": st.booleans(),
+            }
+        ),
+        max_size=3,
+    )
+)
+def test_quotation_index_escapes_every_field(quotations: list[dict[str, Any]]) -> None:
+    from quotegraph.web.pages import quotation_index_html
+
+    rendered = str(quotation_index_html(quotations))
+    assert set(re.findall(r"</?([a-z]+)", rendered)) <= {"li", "a", "span"}
+    assert rendered.count("<li ") == len(quotations)
+    shown = text_of(rendered)
+    for q in quotations:
+        assert f"{q['id']} {q['kind']} {q['speaker'] or '—'} details" in shown
+        assert f'href="{escape(q["url"])}"' in rendered and f'href="#{escape(q["id"])}"' in rendered
+
+
 @settings(max_examples=300)
 @given(
     st.text(alphabet=st.sampled_from("ab <>&\"'é\x00"), min_size=8, max_size=12),

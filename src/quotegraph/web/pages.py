@@ -39,6 +39,25 @@ def speaker_class(speaker: str | None) -> str:
     return f"spk-{zlib.crc32(speaker.encode()) % 8}" if speaker else "spk-none"
 
 
+def quotation_index_html(quotations: Sequence[Mapping[str, Any]]) -> Markup:
+    """The reader's list of its quotations (``app.document``'s plain dicts), one ``<li>`` each, their
+    text escaped in one call: in the template, a long article's 70 lines cost 500 escapes."""
+    escaped = escape_all([part for q in quotations for part in (q["id"], q["kind"], cut(q["speaker"], 120), q["url"])])
+    items = []
+    for n, q in enumerate(quotations):
+        quote_id, kind, speaker, url = escaped[4 * n : 4 * n + 4]
+        who = (
+            f'<span class="{speaker_class(q["speaker"])} who">{speaker}</span>'
+            if q["speaker"]
+            else '<span class="nobody">—</span>'
+        )
+        items.append(
+            f'<li class="{"nested" if q["parent"] else ""}"><a href="#{quote_id}" hx-boost="false">{quote_id}</a> '
+            f'<span class="badge k-{kind}">{kind}</span> {who} <a class="more" href="{url}">details</a></li>\n'
+        )
+    return Markup("".join(items))
+
+
 _HIT_FIELDS = 10  # the texts ``search_hits_html`` escapes per hit
 
 
@@ -283,13 +302,13 @@ _env = Environment(
     auto_reload=False,  # the templates ship with the package; checking their files took a stat() per include
 )
 _env.filters["short"] = lambda value: cut(value, 120)
-_env.filters["speaker_class"] = speaker_class  # a filter call costs far less than a function call in a template
 _env.globals.update(
     htmx=HTMX,
     version=__version__,
     kinds=QUOTE_KINDS,
     reader_html=reader_html,
     search_hits_html=search_hits_html,
+    quotation_index_html=quotation_index_html,
     context_html=context_html,
     mention_html=mention_html,
     sentence_html=sentence_html,
