@@ -25,12 +25,14 @@ In a closed loop the mean latency is about clients ÷ throughput, so with 50 cli
 200 ms needs some 300+ requests per second from the cores the clients share with the server.
 
     python benchmarks/load.py [--copies 100] [--clients 50] [--requests 1000] [--workers 2]
-                              [--client auto|wrk|raw|httpx] [--only PHASE ...] [--db FILE]
+                              [--client auto|wrk|raw|httpx] [--only PHASE ...] [--db FILE] [--repeat N]
 
 The clients run on the same machine as the server, so they share its cores; the CPU the client and
 the server processes used during each run is printed as a share of one core. With wrk, the last
 column is how many of its connections each server process held: the kernel spreads them by a hash,
-and in a closed loop the busier process's clients wait longer (a 33/17 split raises the p99 by half).
+and in a closed loop the busier process's clients wait longer. The figures of one run move with the
+machine (and the split); ``--repeat N`` runs N times, each on a fresh server, and prints the median
+of each figure with the range of the p99.
 """
 
 from __future__ import annotations
@@ -317,6 +319,9 @@ def main() -> None:
     )
     parser.add_argument("--only", nargs="*", help="run only these phases (search, search-new, reader, json, static)")
     parser.add_argument("--db", type=Path, help="keep the store here (built if missing) instead of a temp file")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs, each on a fresh server; then the median of each figure"
+    )
     args = parser.parse_args()
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "raw")
 
@@ -325,66 +330,89 @@ def main() -> None:
         if not db.exists():
             print(f"building the store ({args.copies}× the sample corpus) in {db}", file=sys.stderr)
             build_store(db, args.copies)
-        port = free_port()
-        server = start_server(db, port, args.workers)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            docs: list[str] = []
-            url: str | None = "/documents.json?limit=200"
-            while url:
-                page = httpx.get(base + url, timeout=60).json()
-                docs.extend(d["id"] for d in page["items"])
-                url = page["next"]
-            counts = {d["id"]: d["quote_count"] for d in httpx.get(base + "/documents.json?limit=200").json()["items"]}
-            rng = random.Random(1956)
-            quoted = [d for d, n in counts.items() if n]
-            words = sorted({w for p in CORPUS.glob("*.txt") for w in re.findall(r"[A-Za-z]{5,}", p.read_text())})
-            rng.shuffle(words)
-            plan = {
-                "search": [f"/search?q={QUERIES[i % len(QUERIES)]}" for i in range(args.requests)],
-                "search-new": [f"/search?q={w}" for w in words[: args.requests]],
-                "reader": [f"/doc/{rng.choice(docs)}" for _ in range(args.requests)],
-                "json": [
-                    f"/quote/{d}/q{rng.randint(1, counts[d])}.json"
-                    for d in (rng.choice(quoted) for _ in range(args.requests))
-                ],
-                "static": ["/static/favicon.svg"] * args.requests,
-            }
-            head = f"{'endpoint':10} {'pass':4} {'requests':>8}  {'p50':>9}  {'p99':>9}  errors    req/s"
-            print(head + "  CPU: client server  connections per worker")
-            for name, urls in plan.items():
-                if args.only and name not in args.only:
-                    continue
-                for label in ("cold", "warm"):
-                    client_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-                    server_cpu = tree_cpu(server.pid)
-                    split: list[int] = []
-                    if client == "wrk":
-                        requests, elapsed, p50, p99, errors, split = run_wrk(
-                            base, urls, args.clients, Path(tmp), server.pid
-                        )
-                        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                        used = after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime
-                    else:
-                        before = time.process_time()
-                        requests, elapsed, p50, p99, errors = run_python(base, urls, args.clients, client)
-                        used = time.process_time() - before
-                    served = tree_cpu(server.pid) - server_cpu
-                    print(
-                        f"{name:10} {label:4} {requests:8}  {p50:6.1f} ms  {p99:6.1f} ms  {errors:6}  "
-                        f"{requests / elapsed:7.1f}  {used / elapsed:10.0%} {served / elapsed:6.0%}  "
-                        f"{'/'.join(map(str, split))}",
-                        flush=True,
-                    )
-            print(
-                f"({len(docs)} documents, {args.clients} clients ({client}), {args.workers} server workers, "
-                f"{os.cpu_count()} cores shared by clients and server; CPU as a share of one core)"
-            )
-            peaks = ", ".join(f"{n / 2**20:.0f}" for n in peak_memory(server.pid))
-            print(f"peak resident memory of the server's processes (MB): {peaks}")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        runs = []
+        for run in range(args.repeat):
+            if args.repeat > 1:
+                print(f"-- run {run + 1} of {args.repeat}", flush=True)
+            runs.append(measure(db, args, client, Path(tmp)))
+    if args.repeat > 1:
+        print(f"-- median of {args.repeat} runs (p99: lowest–highest), errors in all runs")
+        print(f"{'endpoint':10} {'pass':4}  {'p50':>9}  {'p99':>9}  {'p99 range':>15}  errors    req/s")
+        for key in runs[0]:
+            rows = [figures[key] for figures in runs]
+            p50, p99, rate = (statistics.median(row[i] for row in rows) for i in (0, 1, 3))
+            low, high = min(row[1] for row in rows), max(row[1] for row in rows)
+            errors = sum(row[2] for row in rows)
+            spread = f"{low:.1f}–{high:.1f} ms"
+            print(f"{key[0]:10} {key[1]:4}  {p50:6.1f} ms  {p99:6.1f} ms  {spread:>15}  {errors:6}  {rate:7.1f}")
+
+
+def measure(
+    db: Path, args: argparse.Namespace, client: str, tmp: Path
+) -> dict[tuple[str, str], tuple[float, float, int, float]]:
+    """One run on a fresh server: every endpoint's passes, printed as they end; returns, per (endpoint,
+    pass), p50 and p99 in ms, errors and requests per second."""
+    port = free_port()
+    server = start_server(db, port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    figures: dict[tuple[str, str], tuple[float, float, int, float]] = {}
+    try:
+        docs: list[str] = []
+        url: str | None = "/documents.json?limit=200"
+        while url:
+            page = httpx.get(base + url, timeout=60).json()
+            docs.extend(d["id"] for d in page["items"])
+            url = page["next"]
+        counts = {d["id"]: d["quote_count"] for d in httpx.get(base + "/documents.json?limit=200").json()["items"]}
+        rng = random.Random(1956)
+        quoted = [d for d, n in counts.items() if n]
+        words = sorted({w for p in CORPUS.glob("*.txt") for w in re.findall(r"[A-Za-z]{5,}", p.read_text())})
+        rng.shuffle(words)
+        plan = {
+            "search": [f"/search?q={QUERIES[i % len(QUERIES)]}" for i in range(args.requests)],
+            "search-new": [f"/search?q={w}" for w in words[: args.requests]],
+            "reader": [f"/doc/{rng.choice(docs)}" for _ in range(args.requests)],
+            "json": [
+                f"/quote/{d}/q{rng.randint(1, counts[d])}.json"
+                for d in (rng.choice(quoted) for _ in range(args.requests))
+            ],
+            "static": ["/static/favicon.svg"] * args.requests,
+        }
+        head = f"{'endpoint':10} {'pass':4} {'requests':>8}  {'p50':>9}  {'p99':>9}  errors    req/s"
+        print(head + "  CPU: client server  connections per worker")
+        for name, urls in plan.items():
+            if args.only and name not in args.only:
+                continue
+            for label in ("cold", "warm"):
+                client_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+                server_cpu = tree_cpu(server.pid)
+                split: list[int] = []
+                if client == "wrk":
+                    requests, elapsed, p50, p99, errors, split = run_wrk(base, urls, args.clients, tmp, server.pid)
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    used = after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime
+                else:
+                    before = time.process_time()
+                    requests, elapsed, p50, p99, errors = run_python(base, urls, args.clients, client)
+                    used = time.process_time() - before
+                served = tree_cpu(server.pid) - server_cpu
+                figures[name, label] = (p50, p99, errors, requests / elapsed)
+                print(
+                    f"{name:10} {label:4} {requests:8}  {p50:6.1f} ms  {p99:6.1f} ms  {errors:6}  "
+                    f"{requests / elapsed:7.1f}  {used / elapsed:10.0%} {served / elapsed:6.0%}  "
+                    f"{'/'.join(map(str, split))}",
+                    flush=True,
+                )
+        print(
+            f"({len(docs)} documents, {args.clients} clients ({client}), {args.workers} server workers, "
+            f"{os.cpu_count()} cores shared by clients and server; CPU as a share of one core)"
+        )
+        peaks = ", ".join(f"{n / 2**20:.0f}" for n in peak_memory(server.pid))
+        print(f"peak resident memory of the server's processes (MB): {peaks}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return figures
 
 
 if __name__ == "__main__":
