@@ -170,7 +170,7 @@ _FIELD = st.text(alphabet=st.sampled_from("ab <>&\"'é_"), max_size=12)
                 "work": st.one_of(st.none(), _FIELD),
                 "verdict": st.one_of(st.none(), _FIELD),
                 "snippet": _FIELD,
-                "highlights": st.just([]),
+                "highlights": st.lists(st.tuples(st.integers(-1, 13), st.integers(-1, 13)), max_size=3),
             }
         ),
         max_size=3,
@@ -188,6 +188,7 @@ def test_search_hits_escape_every_field(hits: list[dict[str, Any]]) -> None:
     shown = text_of(rendered)
     for h in hits:
         assert h["snippet"] in shown and (h["title"] or h["document_name"]) in shown
+        assert str(highlighted(h["snippet"], h["highlights"])) in rendered  # marked as everywhere else
         if h["work"]:
             assert f"cites {h['work']}" in shown
         if h["verdict"]:
@@ -262,8 +263,8 @@ def test_facet_links_are_the_page_link_with_the_value_applied(
             query[name] = value
         expected.append(link("/search", query))
     found = _facet_values(request, name, [(v, 1) for v in values], selected)
-    assert [v.url for v in found] == expected
-    assert [v.selected for v in found] == [v == selected for v in values]
+    assert [v["url"] for v in found] == expected
+    assert [v["selected"] for v in found] == [v == selected for v in values]
 
 
 def test_split_marked_offsets() -> None:

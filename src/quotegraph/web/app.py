@@ -284,10 +284,11 @@ def citation(meta: Mapping[str, Any]) -> str:
 
 def _facet_values(
     request: Request, name: str, counts: Sequence[tuple[str, int]], selected: str | None
-) -> list[models.FacetValue]:
-    """The values of facet ``name``, each with the link that applies it (or removes it when selected):
-    this page's query string without its cursor, the value in ``name``'s place or last, as ``link``
-    writes it. The other parameters are encoded once, not once per value."""
+) -> list[dict[str, Any]]:
+    """The values of facet ``name`` (the fields of ``models.FacetValue``, as plain data), each with the
+    link that applies it (or removes it when selected): this page's query string without its cursor,
+    the value in ``name``'s place or last, as ``link`` writes it. The other parameters are encoded
+    once, not once per value."""
     if not counts:
         return []
     others: list[str] = []  # the other non-empty parameters, encoded
@@ -305,12 +306,12 @@ def _facet_values(
             others if value == selected or not value else [*others[:place], urlencode({name: value}), *others[place:]]
         )
         out.append(
-            models.FacetValue(
-                value=value,
-                count=count,
-                selected=value == selected,
-                url=path + "?" + "&".join(query) if query else path,
-            )
+            {
+                "value": value,
+                "count": count,
+                "selected": value == selected,
+                "url": path + "?" + "&".join(query) if query else path,
+            }
         )
     return out
 
@@ -516,7 +517,7 @@ def create_app(db: str, shared_pages: Path | None = None) -> FastAPI:
             filters=filters,
             total=len(chosen),
             items=[document_summary(r) for r in chosen[offset : offset + limit]],
-            facets=facets,
+            facets={name: [models.FacetValue(**v) for v in values] for name, values in facets.items()},
             next=next_link(request, offset, limit, len(chosen)),
         )
 

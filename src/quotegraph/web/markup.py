@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
@@ -190,16 +191,27 @@ def split_marked(snippet: str, left: str, right: str) -> tuple[str, list[tuple[i
 def highlighted(text: str, hits: list[tuple[int, int]]) -> Markup:
     """``text`` escaped with the hits in ``<mark>``: what ``render`` makes of them, made directly when
     they do not overlap (a search page has twenty snippets to mark), the pieces escaped in one call."""
-    pieces: list[str] = []  # before the first hit, the hit, between it and the next, …, after the last
+    pieces = marked_pieces(text, hits)
+    if pieces is None:
+        return render(text, [Mark(a, b, "mark") for a, b in hits])
+    return Markup(join_marked(escape_all(pieces)))
+
+
+def marked_pieces(text: str, hits: list[tuple[int, int]]) -> list[str] | None:
+    """``text`` cut at the hits that lie within it: before the first, the first, between it and the
+    next, …, after the last; None when two of them overlap (``render`` marks those)."""
+    pieces: list[str] = []
     at = 0
     for a, b in sorted(hit for hit in hits if 0 <= hit[0] < hit[1] <= len(text)):
         if a < at:
-            return render(text, [Mark(a, b, "mark") for a, b in hits])
+            return None
         pieces += (text[at:a], text[a:b])
         at = b
-    if not pieces:
-        return escape(text)
     pieces.append(text[at:])
-    escaped = escape_all(pieces)
-    tags = ("<mark>", "</mark>") * (len(pieces) // 2)
-    return Markup("".join([part for pair in zip(escaped, tags, strict=False) for part in pair]) + escaped[-1])
+    return pieces
+
+
+def join_marked(escaped: Sequence[str]) -> str:
+    """Escaped ``marked_pieces`` joined, every other one (the hits) in ``<mark>``."""
+    tags = ("<mark>", "</mark>") * (len(escaped) // 2)
+    return "".join([part for pair in zip(escaped, tags, strict=False) for part in pair]) + escaped[-1]
