@@ -319,6 +319,51 @@ def test_every_page_and_its_json_twin(client: TestClient, doc_id: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=Stalin",
+        "q=Stalin&limit=3",
+        "q=Stalin&limit=0",
+        "q=Stalin&limit=abc",
+        "q=Stalin&limit=101",
+        "q=Stalin&limit=",
+        "q=Stalin&kind=",
+        "q=Stalin&kind=speech&decade=1950s",
+        "q=Stalin&q=Lenin",
+        "q=Stalin&colour=red",
+        "q=Stalin&cursor=zzz",
+        "q=Stalin&limit=2&cursor=Mg",
+        "q=%3Cb%3E&speaker=%22x%22",
+    ],
+)
+def test_page_and_twin_read_their_parameters_alike(client: TestClient, query: str) -> None:
+    """The HTML twin of a page built on the loop validates its parameters itself (``_parameters``), the
+    JSON twin through FastAPI: the same request gets the same answer from both."""
+    twin = client.get("/search.json?" + query)
+    page = client.get("/search?" + query, headers={"Accept": "application/json"})
+    assert page.status_code == twin.status_code
+    if twin.status_code != 200:
+        assert page.json() == twin.json()
+        return
+    data = twin.json()
+    assert page.text.count('<li class="hit ') == len(data["hits"])
+    assert f'name="q" value="{escape(data["query"])}"' in page.text
+    for name, value in data["filters"].items():
+        assert f'name="{name}" value="{escape(value)}"' in page.text
+
+
+@pytest.mark.parametrize("query", ["", "version=1", "version=0", "version=x", "version="])
+def test_reader_and_twin_read_their_parameters_alike(client: TestClient, doc_id: str, query: str) -> None:
+    twin = client.get(f"/doc/{doc_id}.json?{query}")
+    page = client.get(f"/doc/{doc_id}?{query}", headers={"Accept": "application/json"})
+    assert page.status_code == twin.status_code
+    if twin.status_code != 200:
+        assert page.json() == twin.json()
+    else:
+        assert twin.json()["document"]["id"] in page.text
+
+
 def test_htmx_requests_get_the_fragment_only(client: TestClient) -> None:
     full = client.get("/documents")
     fragment = client.get("/documents", headers={"HX-Request": "true"})

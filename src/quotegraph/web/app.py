@@ -14,9 +14,11 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import inspect
 import mimetypes
 import re
 import threading
+import typing
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
@@ -27,7 +29,7 @@ import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -282,6 +284,33 @@ def citation(meta: Mapping[str, Any]) -> str:
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
+def _parameters_model(fn: Callable[..., Any]) -> type[BaseModel]:
+    """A view's parameters but ``request`` (path and query, with their defaults, aliases and bounds)
+    as one pydantic model. The HTML twin of a page built on the loop validates a request's parameters
+    with it in one call: FastAPI's own solving, which inspects every parameter's type again on each
+    request, cost ~0.2 ms, as much as a quarter of a cached-data page. The JSON twin keeps FastAPI's,
+    which documents the parameters in the OpenAPI schema; the tests hold the two to the same answers."""
+    hints = typing.get_type_hints(fn)
+    fields: dict[str, Any] = {
+        name: (hints[name], ... if parameter.default is inspect.Parameter.empty else parameter.default)
+        for name, parameter in inspect.signature(fn).parameters.items()
+        if name != "request"
+    }
+    return create_model(f"{fn.__name__}_parameters", **fields)
+
+
+def _parameters(model: type[BaseModel], request: Request) -> dict[str, Any]:
+    """The view's arguments from the request, or the RequestValidationError FastAPI would raise."""
+    try:
+        values = model.model_validate({**request.query_params, **request.path_params})
+    except ValidationError as exc:
+        errors = [
+            {**e, "loc": ("path" if e["loc"][0] in request.path_params else "query", *e["loc"])} for e in exc.errors()
+        ]
+        raise RequestValidationError(errors) from None
+    return {"request": request, **dict(values)}
+
+
 def _facet_values(
     request: Request, name: str, counts: Sequence[tuple[str, int]], selected: str | None
 ) -> list[dict[str, Any]]:
@@ -427,16 +456,17 @@ def create_app(db: str, shared_pages: Path | None = None) -> FastAPI:
             as_json: Callable[..., Any]
             as_html: Callable[..., Any]
             if on_loop:  # FastAPI awaits a coroutine function on the loop instead of sending it to a thread
+                parameters = _parameters_model(fn)
 
                 async def as_json(**kwargs: Any) -> Response:
                     return json_response(**kwargs)
 
-                async def as_html(**kwargs: Any) -> Response:
-                    return html_response(**kwargs)
+                async def as_html(request: Request) -> Response:
+                    return html_response(**_parameters(parameters, request))
+
+                as_json = functools.wraps(fn)(as_json)  # FastAPI reads the parameters from fn's signature
             else:
-                as_json, as_html = json_response, html_response
-            as_json = functools.wraps(fn)(as_json)  # FastAPI reads the parameters from fn's signature
-            as_html = functools.wraps(fn)(as_html)
+                as_json, as_html = functools.wraps(fn)(json_response), functools.wraps(fn)(html_response)
             app.get(path + ".json", response_model=model, responses=ERROR_RESPONSES, summary=summary)(as_json)
             app.get(path, response_class=HTMLResponse, include_in_schema=False)(as_html)
             return fn
