@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from quotegraph.web import pagecache
 from quotegraph.web.pagecache import PageCache
 
 HEADERS = [(b"content-type", b"text/html; charset=utf-8"), (b"vary", b"HX-Request"), (b"x-empty", b"")]
@@ -71,6 +72,18 @@ def test_the_shared_file_forgets_older_revisions(tmp_path: Path) -> None:
         writer.put("r2", (f"/doc/{n}", b"", False), [], b"page")
     assert reader.get("r1", ("/a", b"", False)) is None
     assert reader.get("r2", ("/a", b"", False)) == ([], b"two")
+
+
+def test_the_shared_file_keeps_to_its_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond its budget, the file drops its oldest half; the newest pages stay."""
+    monkeypatch.setattr(pagecache, "SHARED_BYTES", 200_000)
+    writer = PageCache(tmp_path / "pages.db")
+    body = bytes(range(256)) * 40  # 10 KB: 200 pages write 2 MB
+    for n in range(200):
+        writer.put("r1", (f"/doc/{n}", b"", False), [], body)
+    reader = PageCache(tmp_path / "pages.db")
+    kept = [n for n in range(200) if reader.get("r1", (f"/doc/{n}", b"", False)) is not None]
+    assert kept and len(kept) < 100 and kept[-1] == 199 and kept == list(range(kept[0], 200))
 
 
 @pytest.mark.slow

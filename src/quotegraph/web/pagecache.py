@@ -62,6 +62,7 @@ class PageCache:
         self._budget = memory_bytes
         self._revision = ""
         self._writes = 0
+        self._trimmed = ""  # the revision whose older pages this process last dropped from the shared file
         self._shared: sqlite3.Connection | None = None
         if shared is not None:
             # created while the workers start, so waiting for another worker's creation is fine here
@@ -133,10 +134,16 @@ class PageCache:
             self._revision = revision
 
     def _trim_shared(self, revision: str) -> None:
-        """Drop other revisions' pages, then the oldest pages while the file holds more than its budget."""
+        """Drop other revisions' pages (once per revision), then the oldest half of the pages while the
+        file's pages in use hold more than its budget: counted from two numbers SQLite keeps, where
+        summing the pages' lengths read every row, every 64 writes."""
         assert self._shared is not None
-        self._shared.execute("DELETE FROM page WHERE revision != ?", (revision,))
-        total = self._shared.execute("SELECT coalesce(sum(length(body)), 0) FROM page").fetchone()[0]
+        if revision != self._trimmed:
+            self._shared.execute("DELETE FROM page WHERE revision != ?", (revision,))
+            self._trimmed = revision
+        pages = self._shared.execute("PRAGMA page_count").fetchone()[0]
+        free = self._shared.execute("PRAGMA freelist_count").fetchone()[0]
+        total = (pages - free) * self._shared.execute("PRAGMA page_size").fetchone()[0]
         if total > SHARED_BYTES:
             count = self._shared.execute("SELECT count(*) FROM page").fetchone()[0]
             self._shared.execute(
