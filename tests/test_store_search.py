@@ -96,12 +96,7 @@ def test_read_only_store_refuses_writes_and_sees_new_revisions(tmp_path: Path, s
     with pytest.raises(StoreError):
         open_store(tmp_path / "missing.db", read_only=True)
     assert not (tmp_path / "missing.db").exists()
-    copy = tmp_path / "copy.db"
-    source = sqlite3.connect(sample_db)
-    target = sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = _copy(sample_db, tmp_path / "copy.db")
     with open_store(copy, read_only=True) as reader, open_store(copy) as writer:
         before = reader.revision()
         assert reader.revision() == before
@@ -118,11 +113,7 @@ def test_read_only_store_refuses_writes_and_sees_new_revisions(tmp_path: Path, s
 
 def test_search_kept_between_searches_follows_the_store(tmp_path: Path, sample_db: Path) -> None:
     """Texts and quotation facts kept by a read-only connection are those of the store's revision."""
-    copy = tmp_path / "copy.db"
-    source, target = sqlite3.connect(sample_db), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = _copy(sample_db, tmp_path / "copy.db")
     with open_store(copy, read_only=True) as reader, open_store(copy) as writer:
         doc = writer.get_document(writer.documents()[0].id)
         quoted = doc.analysis.quotes[0]
@@ -139,6 +130,15 @@ def test_search_kept_between_searches_follows_the_store(tmp_path: Path, sample_d
         assert after.total < before.total  # the old version's quotations are no longer current
         [hit] = [h for h in reader.search(f"{word} zyxwvut", limit=100).hits if h.kind == "document"]
         assert "[zyxwvut]" in hit.snippet
+
+
+def _copy(store: Path, copy: Path) -> Path:
+    """A copy of a store file (SQLite's backup), for a test that writes to it."""
+    source, target = sqlite3.connect(store), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    return copy
 
 
 def _verdict(document_id: str) -> VerdictRow:
@@ -186,11 +186,7 @@ def test_ranking_keeps_equal_scores_as_sqlite_orders_them(tmp_path: Path, sample
     """Copies of a document tie on every score; the page is still the one ``ORDER BY rank LIMIT`` gives."""
     from quotegraph.store.fulltext import fts_query
 
-    copy = tmp_path / "copies.db"
-    source, target = sqlite3.connect(sample_db), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy = _copy(sample_db, tmp_path / "copies.db")
     with open_store(copy) as writer:
         for i, row in enumerate(writer.documents()[:2]):
             doc = writer.get_document(row.id)
