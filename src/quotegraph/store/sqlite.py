@@ -18,10 +18,10 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from importlib import resources
 from itertools import starmap
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Self, cast
 from urllib.parse import quote
 
 from quotegraph.errors import DocumentNotFound, QuoteNotFound, StoreError, StoreSchemaMismatch
@@ -182,13 +182,26 @@ class _CurrentDocuments:
     """What search needs of every current document, kept per store revision."""
 
     by_pk: dict[int, _DocumentFacets]
-    only_versions: bool  # no document has an older version: every quotation is of a current one
 
 
 _DOCUMENT_FILTERS = ("author", "publication", "decade")
-# What search needs of a quotation: pk, doc_pk, id, speaker, span_start, span_end, kind, work, verdict
-_QuoteFacts = tuple[int, int, str, str | None, int, int, str, str | None, str | None]
 _QUOTE_FACTS_KEPT = 250_000  # per connection, some 50 MB
+
+
+class _QuoteFacts(NamedTuple):
+    """What search needs of a quotation, kept per store revision (``SQLiteStore._quote_facts``)."""
+
+    pk: int
+    doc_pk: int
+    id: str
+    speaker: str | None
+    start: int
+    end: int
+    kind: str
+    work: str | None
+    verdict: str | None
+
+
 # The part of a text a snippet is made from: its first 400,000 characters (``snippet``'s scan). A text of
 # fewer bytes is read whole: counting its characters costs SQLite more than decoding it costs Python.
 _SCANNED = "iif(length(CAST(text AS BLOB)) <= 400000, text, substr(text, 1, 400000))"
@@ -196,7 +209,7 @@ _PAGE_TEXTS = (  # of the documents and quotations listed (as JSON arrays of pks
     f"SELECT 'document', pk, {_SCANNED} FROM document WHERE pk IN (SELECT value FROM json_each(?)) "
     f"UNION ALL SELECT 'quote', pk, {_SCANNED} FROM quote WHERE pk IN (SELECT value FROM json_each(?))"
 )
-SEARCHABLE_BYTES = 64 * 1024 * 1024  # per connection: the texts of some 500 long articles, kept for snippets
+_SEARCHABLE_BYTES = 64 * 1024 * 1024  # per connection: the texts of some 500 long articles, kept for snippets
 
 
 # The columns of a ``DocumentRow``, in its order (authors as JSON)
@@ -231,7 +244,7 @@ class SQLiteStore(Store):
         self.path = str(path)
         self.read_only = read_only
         self._documents_cache: tuple[str, _CurrentDocuments] | None = None
-        self._searchables = SearchableTexts(SEARCHABLE_BYTES)
+        self._searchables = SearchableTexts(_SEARCHABLE_BYTES)
         self._quote_facts_cache: tuple[str, dict[int, _QuoteFacts]] = ("", {})
         self._revision: tuple[int, str] | None = None  # (data_version, revision) of a read-only connection
         try:
@@ -1087,11 +1100,10 @@ class SQLiteStore(Store):
             kind = filters.get("kind")
             quote_only = ("speaker", "work", "verdict")
             search_docs = kind in (None, "document") and not any(f in filters for f in quote_only)
-            # (column of a ``_QuoteFacts`` row, value) a matching quotation must have
-            columns = (("speaker", 3), ("work", 7), ("verdict", 8))
-            checks = [(i, filters[name]) for name, i in columns if name in filters]
+            # (field of ``_QuoteFacts``, value) a matching quotation must have
+            checks = [(attrgetter(name), filters[name]) for name in ("speaker", "work", "verdict") if name in filters]
             if kind not in (None, "document"):
-                checks.append((6, kind))
+                checks.append((attrgetter("kind"), kind))
             wanted = offset + limit
             kinds: Counter[str | None] = Counter()  # matches of each kind ("document" or the quotation's)
             per_document: Counter[int] = Counter()  # matches in each document (its text, its quotations)
@@ -1123,15 +1135,15 @@ class SQLiteStore(Store):
                     db.execute("SELECT rowid, bm25(quote_fts) FROM quote_fts WHERE quote_fts MATCH ?", (match,)),
                 )
                 allowed = {pk for pk, d in docs.items() if _document_passes(d, filters)} if narrowed else docs
-                quotes = [(r, rank) for r, rank in known if r[1] in allowed]
-                for column, value in checks:
-                    quotes = [(r, rank) for r, rank in quotes if r[column] == value]
+                quotes = [(r, rank) for r, rank in known if r.doc_pk in allowed]
+                for field, value in checks:
+                    quotes = [(r, rank) for r, rank in quotes if field(r) == value]
                 matched = [r for r, _ in quotes]
-                per_document.update(map(itemgetter(1), matched))
-                kinds.update(map(itemgetter(6), matched))
+                per_document.update(map(attrgetter("doc_pk"), matched))
+                kinds.update(map(attrgetter("kind"), matched))
                 # The best ``wanted``, equal ranks in the order matched: what SQLite's ORDER BY rank LIMIT keeps
                 best_quotes = heapq.nsmallest(wanted, quotes, key=itemgetter(1))
-                ranked += [(-rank, docs[r[1]].name, "quote", r[0], r) for r, rank in best_quotes]
+                ranked += [(-rank, docs[r.doc_pk].name, "quote", r.pk, r) for r, rank in best_quotes]
             ranked.sort(key=lambda item: (-item[0], item[1], item[2], item[3]))
             shown = ranked[offset:wanted]
             on_page: dict[str, list[int]] = {"document": [], "quote": []}
@@ -1158,24 +1170,24 @@ class SQLiteStore(Store):
                         published=d.published,
                     )
                 else:
-                    d = docs[facts[1]]
+                    d = docs[facts.doc_pk]
                     hit = SearchHit(
                         kind="quote",
                         document_id=d.id,
                         document_name=d.name,
                         title=d.title,
-                        quote_id=facts[2],
-                        speaker=facts[3],
-                        start=facts[4],
-                        end=facts[5],
+                        quote_id=facts.id,
+                        speaker=facts.speaker,
+                        start=facts.start,
+                        end=facts.end,
                         snippet=snippet(texts["quote", pk], query, highlight),
                         score=score,
-                        quote_kind=facts[6],
-                        work=facts[7],
+                        quote_kind=facts.kind,
+                        work=facts.work,
                         authors=d.authors,
                         publication=d.publication,
                         published=d.published,
-                        verdict=facts[8],
+                        verdict=facts.verdict,
                     )
                 page.append(hit)
         documents: Counter[facets.DocumentValues] = Counter()
@@ -1183,9 +1195,9 @@ class SQLiteStore(Store):
             documents[docs[pk].values] += n
         counts = facets.count(
             kinds,
-            Counter(map(itemgetter(3), matched)),
-            Counter(map(itemgetter(7), matched)),
-            Counter(map(itemgetter(8), matched)),
+            Counter(map(attrgetter("speaker"), matched)),
+            Counter(map(attrgetter("work"), matched)),
+            Counter(map(attrgetter("verdict"), matched)),
             documents,
         )
         return SearchPage(tuple(page), kinds.total(), counts)
@@ -1227,7 +1239,7 @@ class SQLiteStore(Store):
                 "FROM quote q LEFT JOIN verdict v ON v.quote_pk = q.pk WHERE q.pk IN (SELECT value FROM json_each(?))",
                 (json.dumps(missing),),
             ):
-                known[r[0]] = r
+                known[r[0]] = _QuoteFacts(*r)
         return [(known[pk], rank) for pk, rank in ranks if pk in known]
 
     def _current_documents(self, db: sqlite3.Connection, revision: str) -> _CurrentDocuments:
@@ -1239,8 +1251,7 @@ class SQLiteStore(Store):
                     "SELECT pk, id, name, title, authors, publication, published FROM document WHERE is_current = 1"
                 )
             }
-            older = db.execute("SELECT 1 FROM document WHERE is_current = 0 LIMIT 1").fetchone()
-            current = _CurrentDocuments(docs, older is None)
+            current = _CurrentDocuments(docs)
             self._documents_cache = (revision, current)
         return self._documents_cache[1]
 
