@@ -414,9 +414,8 @@ def snippet(
     seen: list[tuple[int, int, str | None]] = []  # the candidates read, with the term each is
     index, after = -1, start  # ``index`` counts tokens from ``start``, gaps of ``width`` or more as ``width``
     if terms.wanted > 1:  # a single term needs neither (its first match is the best window)
-        recent: deque[tuple[int, str, int]] = (
-            deque()
-        )  # (index, term, start) of the matches in the last ``width`` tokens
+        # (index, term, start) of the matches in the last ``width`` tokens, and how many of each term
+        recent: deque[tuple[int, str, int]] = deque()
         in_reach: Counter[str] = Counter()
     best = (0, 0, start, 0)  # (distinct terms, first match index, its start, last match index)
     while (span := candidates.next(limit)) is not None:

@@ -34,6 +34,11 @@ def cut(value: str | None, length: int = TITLE_ATTR) -> str:
     return value if len(value) <= length else value[: length - 1] + "…"
 
 
+def short(name: str | None) -> str:
+    """A name or title as lists show it: cut at 120 characters."""
+    return cut(name, 120)
+
+
 def speaker_class(speaker: str | None) -> str:
     """One of eight colours per speaker, the same on every page."""
     return f"spk-{zlib.crc32(speaker.encode()) % 8}" if speaker else "spk-none"
@@ -42,7 +47,7 @@ def speaker_class(speaker: str | None) -> str:
 def quotation_index_html(quotations: Sequence[Mapping[str, Any]]) -> Markup:
     """The reader's list of its quotations (``app.document``'s plain dicts), one ``<li>`` each, their
     text escaped in one call: in the template, a long article's 70 lines cost 500 escapes."""
-    escaped = escape_all([part for q in quotations for part in (q["id"], q["kind"], cut(q["speaker"], 120), q["url"])])
+    escaped = escape_all([part for q in quotations for part in (q["id"], q["kind"], short(q["speaker"]), q["url"])])
     items = []
     for n, q in enumerate(quotations):
         quote_id, kind, speaker, url = escaped[4 * n : 4 * n + 4]
@@ -72,7 +77,7 @@ def search_hits_html(hits: Sequence[Mapping[str, Any]]) -> Markup:
         snippets.append(pieces)
         fields += (
             h["quote_kind"] or "",
-            cut(h["speaker"], 120),
+            short(h["speaker"]),
             h["url"],
             h["title"] or h["document_name"],
             h["quote_id"] or "",
@@ -312,7 +317,7 @@ _env = Environment(
     lstrip_blocks=True,
     auto_reload=False,  # the templates ship with the package; checking their files took a stat() per include
 )
-_env.filters["short"] = lambda value: cut(value, 120)
+_env.filters["short"] = short
 _env.globals.update(
     htmx=HTMX,
     version=__version__,
