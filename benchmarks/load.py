@@ -208,14 +208,16 @@ def run_wrk(
 ) -> tuple[int, float, float, float, int, list[int]]:
     """One pass of ``urls`` with wrk (a single thread is enough for 50 connections and costs least);
     returns requests, seconds, p50 and p99 in ms, errors, and how many of wrk's connections each
-    process of the ``server`` (pid) held a moment into the pass."""
+    process of the ``server`` (pid) held once all were open (fewer if the pass ended first)."""
     listing, script = tmp / "urls.txt", tmp / "urls.lua"
     listing.write_text("".join(quote(u, safe="/?=&%*") + "\n" for u in urls))
     script.write_text(WRK_SCRIPT % {"urls": listing, "total": len(urls)})
     command = ["wrk", "-t1", f"-c{clients}", "-d300s", "--timeout", "30s", "-s", str(script), base]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as wrk:
-        time.sleep(0.2)
-        split = connections(server, int(base.rsplit(":", 1)[1]))
+        split: list[int] = []
+        while wrk.poll() is None and sum(split) < clients:  # until every connection is open
+            time.sleep(0.01)
+            split = connections(server, int(base.rsplit(":", 1)[1]))
         out, _ = wrk.communicate()
     if wrk.returncode:
         raise SystemExit(f"wrk failed ({wrk.returncode}):\n{out}")
