@@ -185,7 +185,7 @@ class _CurrentDocuments:
 
 
 _DOCUMENT_FILTERS = ("author", "publication", "decade")
-_QUOTE_FACTS_KEPT = 250_000  # per connection, some 50 MB
+_QUOTE_FACTS_KEPT = 120_000  # per connection: some 50 MB (430 bytes a row on the load store)
 
 
 class _QuoteFacts(NamedTuple):
