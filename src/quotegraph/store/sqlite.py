@@ -63,7 +63,7 @@ from quotegraph.store.base import (
     VerdictRow,
     WorkRow,
 )
-from quotegraph.store.fulltext import Searchable, SearchableTexts, fts_query, snippet
+from quotegraph.store.fulltext import SCAN, Searchable, SearchableTexts, fts_query, snippet
 from quotegraph.store.fulltext import clean as _clean
 from quotegraph.store.fulltext import fold as fold  # re-exported: other modules fold names as the store does
 
@@ -202,9 +202,9 @@ class _QuoteFacts(NamedTuple):
     verdict: str | None
 
 
-# The part of a text a snippet is made from: its first 400,000 characters (``snippet``'s scan). A text of
-# fewer bytes is read whole: counting its characters costs SQLite more than decoding it costs Python.
-_SCANNED = "iif(length(CAST(text AS BLOB)) <= 400000, text, substr(text, 1, 400000))"
+# The part of a text a snippet is made from: its first ``SCAN`` characters. A text of fewer bytes is
+# read whole: counting its characters costs SQLite more than decoding it costs Python.
+_SCANNED = f"iif(length(CAST(text AS BLOB)) <= {SCAN}, text, substr(text, 1, {SCAN}))"
 _PAGE_TEXTS = (  # of the documents and quotations listed (as JSON arrays of pks), what their snippets are made from
     f"SELECT 'document', pk, {_SCANNED} FROM document WHERE pk IN (SELECT value FROM json_each(?)) "
     f"UNION ALL SELECT 'quote', pk, {_SCANNED} FROM quote WHERE pk IN (SELECT value FROM json_each(?))"
@@ -1065,7 +1065,7 @@ class SQLiteStore(Store):
             for _, source, hit in best:
                 if hit.kind == "document":
                     source = db.execute(
-                        "SELECT substr(text, 1, 400000) FROM document WHERE pk = ?", (source,)
+                        f"SELECT substr(text, 1, {SCAN}) FROM document WHERE pk = ?", (source,)
                     ).fetchone()[0]
                 hits.append(replace(hit, snippet=snippet(str(source), query, highlight)))
         return hits
