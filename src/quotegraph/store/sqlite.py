@@ -1110,6 +1110,8 @@ class SQLiteStore(Store):
             matched: list[_QuoteFacts] = []  # the quotations matching
             # (score, name, kind, pk, quotation row or None): sorted, then the page's slice made into hits
             ranked: list[tuple[float, str, str, int, _QuoteFacts | None]] = []
+            # the current documents passing the document filters: those whose matches count
+            allowed = {pk for pk, d in docs.items() if _document_passes(d, filters)} if narrowed else docs
             if search_docs:
                 # Ranked without a rowid filter (FTS5 would run the match once per listed rowid); there
                 # are at most as many document matches as documents.
@@ -1118,10 +1120,7 @@ class SQLiteStore(Store):
                     "ORDER BY rank",
                     (match,),
                 ).fetchall()
-                if narrowed:
-                    ranks = [(pk, rank) for pk, rank in ranks if pk in docs and _document_passes(docs[pk], filters)]
-                else:
-                    ranks = [(pk, rank) for pk, rank in ranks if pk in docs]
+                ranks = [(pk, rank) for pk, rank in ranks if pk in allowed]
                 per_document.update(map(itemgetter(0), ranks))
                 if ranks:
                     kinds["document"] = len(ranks)
@@ -1134,7 +1133,6 @@ class SQLiteStore(Store):
                     revision,
                     db.execute("SELECT rowid, bm25(quote_fts) FROM quote_fts WHERE quote_fts MATCH ?", (match,)),
                 )
-                allowed = {pk for pk, d in docs.items() if _document_passes(d, filters)} if narrowed else docs
                 quotes = [(r, rank) for r, rank in known if r.doc_pk in allowed]
                 for field, value in checks:
                     quotes = [(r, rank) for r, rank in quotes if field(r) == value]
